@@ -1,0 +1,61 @@
+# h2wire developer commands.  Everything installs itself into .venv.
+#   make build   sdist + compiled wheel + pure-Python wheel in dist/
+#   make test    lint, the suite interpreted, compiled build, the suite compiled
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.dev-installed
+WHEELHOUSE := .build/wheelhouse
+PYTEST_ARGS ?=
+
+.PHONY: all venv lint test test-interpreted test-compiled compiled-install build clean
+
+all: test
+
+$(STAMP): requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check h2wire tests setup.py
+	$(VENV)/bin/ruff format --check h2wire tests setup.py
+	$(VENV)/bin/mypy --strict h2wire tests
+
+# Interpreted: the .py sources of this checkout come first on sys.path.
+test-interpreted: $(STAMP)
+	H2WIRE_EXPECT=interpreted PYTHONPATH=$(CURDIR) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Compiled: build the mypyc wheel and install it into the venv.
+compiled-install: $(STAMP)
+	rm -rf build h2wire.egg-info $(WHEELHOUSE)
+	$(PY) -m build --no-isolation --wheel --outdir $(WHEELHOUSE) . > .build-compiled.log 2>&1 \
+		|| (tail -n 40 .build-compiled.log; exit 1)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall \
+		$(WHEELHOUSE)/h2wire-*.whl
+
+# -P keeps the checkout off sys.path, so the installed extension modules load;
+# the conftest guard fails the run if any h2wire module is not compiled.
+test-compiled: compiled-install
+	H2WIRE_EXPECT=compiled $(PY) -P -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test: lint test-interpreted test-compiled
+
+build: $(STAMP)
+	rm -rf build h2wire.egg-info dist
+	$(PY) -m build --no-isolation --outdir dist .
+	rm -rf build h2wire.egg-info
+	H2WIRE_PURE=1 $(PY) -m build --no-isolation --wheel --outdir dist .
+	rm -rf build h2wire.egg-info
+	ls -l dist
+
+clean:
+	rm -rf build dist .build .build-compiled.log h2wire.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -name '__pycache__' -prune -exec rm -rf {} +
+	find h2wire -name '*.so' -delete
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,71 @@
+"""h2wire: exact, typed, immutable HTTP/2 frames.
+
+Where things live:
+
+* :mod:`h2wire.codes`  - ErrorCode, SettingCode, FrameType enums
+* :mod:`h2wire.errors` - FrameError (code, scope, stream, field), IncompleteFrameError
+* :mod:`h2wire.wire`   - wire-format constants (header layout, flag bits, limits)
+* :mod:`h2wire.frames` - the frame model: one frozen dataclass per type, serialize(),
+  the FRAME_TYPES registry
+* :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames
+"""
+
+from __future__ import annotations
+
+from h2wire.codec import parse_frame, parse_payload
+from h2wire.codes import ErrorCode, FrameType, SettingCode
+from h2wire.errors import FrameError, IncompleteFrameError, Scope
+from h2wire.frames import (
+    FRAME_TYPES,
+    AltSvcFrame,
+    ContinuationFrame,
+    DataFrame,
+    Frame,
+    GoAwayFrame,
+    HeadersFrame,
+    OriginFrame,
+    PingFrame,
+    PriorityFrame,
+    PriorityUpdateFrame,
+    PushPromiseFrame,
+    RstStreamFrame,
+    SettingsFrame,
+    StreamDependency,
+    UnknownFrame,
+    WindowUpdateFrame,
+    register_frame_type,
+    unregister_frame_type,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FRAME_TYPES",
+    "AltSvcFrame",
+    "ContinuationFrame",
+    "DataFrame",
+    "ErrorCode",
+    "Frame",
+    "FrameError",
+    "FrameType",
+    "GoAwayFrame",
+    "HeadersFrame",
+    "IncompleteFrameError",
+    "OriginFrame",
+    "PingFrame",
+    "PriorityFrame",
+    "PriorityUpdateFrame",
+    "PushPromiseFrame",
+    "RstStreamFrame",
+    "Scope",
+    "SettingCode",
+    "SettingsFrame",
+    "StreamDependency",
+    "UnknownFrame",
+    "WindowUpdateFrame",
+    "__version__",
+    "parse_frame",
+    "parse_payload",
+    "register_frame_type",
+    "unregister_frame_type",
+]

@@ -1,0 +1,101 @@
+"""The exceptions h2wire raises for invalid frames.
+
+Every framing rule violation, whether found while parsing bytes or while
+constructing a frame object, raises :class:`FrameError`.  It carries the RFC 9113
+error code to send, the scope of the error (what the peer must do about it), the
+stream it concerns and the name of the offending field.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from h2wire.codes import ErrorCode
+
+
+class Scope(Enum):
+    """How an endpoint must treat a framing error (RFC 9113 §5.4)."""
+
+    #: Connection error: send GOAWAY with the code and close the connection.
+    CONNECTION = "connection"
+    #: Stream error: send RST_STREAM with the code on ``stream_id``.
+    STREAM = "stream"
+    #: The frame is malformed but the extension's RFC says to ignore such a
+    #: frame (e.g. a truncated ORIGIN frame, RFC 8336): discard it, no error.
+    FRAME = "frame"
+
+
+class FrameError(Exception):
+    """A frame violates a framing rule.
+
+    Attributes:
+        code: the :class:`~h2wire.ErrorCode` the RFC prescribes.
+        scope: :class:`Scope` of the error.
+        stream_id: the stream the frame was on (0 for connection-level frames).
+        field: the name of the field (or ``"length"``, ``"type"``) at fault.
+    """
+
+    code: ErrorCode
+    scope: Scope
+    stream_id: int
+    field: str
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        scope: Scope = Scope.CONNECTION,
+        stream_id: int = 0,
+        field: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.scope = scope
+        self.stream_id = stream_id
+        self.field = field
+
+    @property
+    def is_connection_error(self) -> bool:
+        """True when the whole connection must be closed (GOAWAY)."""
+        return self.scope is Scope.CONNECTION
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_error,
+            (self.__class__, self.code, str(self), self.scope, self.stream_id, self.field),
+        )
+
+
+class IncompleteFrameError(FrameError):
+    """The input ends before the frame does.
+
+    ``needed`` is the number of bytes, counted from the offset passed to
+    :func:`~h2wire.parse_frame`, that the next frame occupies when known
+    (9 while the header itself is incomplete).  A streaming caller waits until it
+    has that many bytes and calls again; at the real end of a stream it is a
+    FRAME_SIZE_ERROR like any truncated frame.
+    """
+
+    needed: int
+
+    def __init__(self, needed: int, available: int) -> None:
+        super().__init__(
+            ErrorCode.FRAME_SIZE_ERROR,
+            f"incomplete frame: {needed} bytes needed, {available} available",
+            field="length",
+        )
+        self.needed = needed
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_incomplete, (self.needed, 0))
+
+
+def _rebuild_error(
+    cls: type[FrameError], code: ErrorCode, message: str, scope: Scope, stream_id: int, field: str
+) -> FrameError:
+    return cls(code, message, scope=scope, stream_id=stream_id, field=field)
+
+
+def _rebuild_incomplete(needed: int, available: int) -> IncompleteFrameError:
+    return IncompleteFrameError(needed, available)

@@ -1,0 +1,1252 @@
+"""The frame model: one frozen dataclass per HTTP/2 frame type.
+
+Each class validates its fields in ``__init__`` (every rule that needs no
+connection state), so any frame object that exists is valid and
+``serialize()`` cannot fail.  Parsing (:mod:`h2wire.codec`) builds frames
+through the same constructors, so a rule broken on the wire and the same rule
+broken by a caller raise the same :class:`~h2wire.FrameError`.
+
+Layout notes for maintainers (see ``notes/mypyc.md`` in the shared material):
+
+* No class-body assignments in the dataclasses: mypyc turns them into fields.
+  ``TYPE`` is declared on the plain root class and assigned after each class.
+* ``init=False`` plus a hand-written ``__init__`` storing through
+  ``object.__setattr__``: compiled, that is a native store, ~10x cheaper than
+  the generated frozen ``__init__``.
+* Every ``__init__`` accepts every field by keyword, which is what
+  ``dataclasses.replace``, pickling (``__reduce__``) and copying rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from types import MappingProxyType
+from typing import ClassVar, Final, TypeVar
+
+from h2wire.codes import ErrorCode, SettingCode, as_error_code, as_setting_code
+from h2wire.errors import FrameError, Scope
+from h2wire.wire import (
+    ALTSVC,
+    CONTINUATION,
+    DATA,
+    DEPENDENCY,
+    FLAG_ACK,
+    FLAG_END_HEADERS,
+    FLAG_END_STREAM,
+    FLAG_PADDED,
+    FLAG_PRIORITY,
+    GOAWAY,
+    HEADER,
+    HEADER_PRIORITY,
+    HEADER_U32,
+    HEADER_U32_U32,
+    HEADERS,
+    MAX_FRAME_SIZE_LIMIT,
+    MAX_PAYLOAD,
+    MAX_STREAM_ID,
+    MAX_U16,
+    MAX_U32,
+    MAX_WINDOW_INCREMENT,
+    ORIGIN,
+    PING,
+    PRIORITY,
+    PRIORITY_UPDATE,
+    PUSH_PROMISE,
+    RST_STREAM,
+    SETTING,
+    SETTINGS,
+    WINDOW_UPDATE,
+)
+
+try:
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pragma: no cover - mypy_extensions is absent at run time
+    _C = TypeVar("_C")
+
+    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[_C], _C]:
+        return lambda cls: cls
+
+
+_PROTOCOL: Final = ErrorCode.PROTOCOL_ERROR
+_FRAME_SIZE: Final = ErrorCode.FRAME_SIZE_ERROR
+_CONNECTION: Final = Scope.CONNECTION
+_STREAM: Final = Scope.STREAM
+
+
+# --------------------------------------------------------------------------
+# Validation helpers.  They return the exception so callers write ``raise``
+# (which keeps mypy's flow analysis and the tracebacks honest).
+# --------------------------------------------------------------------------
+
+
+def _error(
+    code: ErrorCode,
+    frame: str,
+    field: str,
+    reason: str,
+    stream_id: int,
+    scope: Scope = _CONNECTION,
+) -> FrameError:
+    return FrameError(
+        code, f"{frame} frame, {field}: {reason}", scope=scope, stream_id=stream_id, field=field
+    )
+
+
+def _type_error(expected: str, value: object) -> TypeError:
+    # Same wording as mypyc's own argument checks, so both modes agree.
+    return TypeError(f"{expected} object expected; got {type(value).__name__}")
+
+
+def _check_stream_id(frame: str, stream_id: int) -> None:
+    if not 0 <= stream_id <= MAX_STREAM_ID:
+        raise _error(_PROTOCOL, frame, "stream_id", f"must be in 0..2**31-1 (got {stream_id})", 0)
+
+
+def _check_on_stream(frame: str, stream_id: int) -> None:
+    """Frames that belong to a stream: non-zero 31-bit id."""
+    if stream_id == 0:
+        raise _error(_PROTOCOL, frame, "stream_id", "must be non-zero", 0)
+    _check_stream_id(frame, stream_id)
+
+
+def _check_on_connection(frame: str, stream_id: int) -> None:
+    """Connection-level frames: stream id 0."""
+    if stream_id != 0:
+        raise _error(_PROTOCOL, frame, "stream_id", f"must be 0 (got {stream_id})", stream_id)
+
+
+def _check_bytes(frame: str, field: str, value: bytes) -> None:
+    if not isinstance(value, bytes):
+        raise _type_error("bytes", value)
+
+
+def _check_undefined_flags(frame: str, flags: int, defined: int, stream_id: int) -> None:
+    if not 0 <= flags <= 0xFF or flags & defined:
+        raise _error(
+            _PROTOCOL,
+            frame,
+            "undefined_flags",
+            f"must be an octet without the defined bits {defined:#04x} (got {flags})",
+            stream_id,
+        )
+
+
+def _check_padding(frame: str, padding: bytes | None, stream_id: int) -> int:
+    """Validate optional padding; return the octets it adds to the payload."""
+    if padding is None:
+        return 0
+    _check_bytes(frame, "padding", padding)
+    if len(padding) > 255:
+        raise _error(
+            _PROTOCOL, frame, "padding", f"at most 255 octets (got {len(padding)})", stream_id
+        )
+    return 1 + len(padding)
+
+
+def _check_length(frame: str, length: int, stream_id: int) -> None:
+    if length > MAX_PAYLOAD:
+        raise _error(
+            _FRAME_SIZE, frame, "length", f"payload of {length} octets exceeds 2**24-1", stream_id
+        )
+
+
+def _check_dependency(frame: str, stream_id: int, depends_on: int, weight: int) -> None:
+    if not 0 <= depends_on <= MAX_STREAM_ID:
+        raise _error(
+            _PROTOCOL, frame, "depends_on", f"must be in 0..2**31-1 (got {depends_on})", stream_id
+        )
+    if not 0 <= weight <= 255:
+        raise _error(_PROTOCOL, frame, "weight", f"must be in 0..255 (got {weight})", stream_id)
+    if depends_on == stream_id and stream_id:
+        raise _error(
+            _PROTOCOL, frame, "depends_on", "a stream cannot depend on itself", stream_id, _STREAM
+        )
+
+
+def _brief(value: object) -> str:
+    """A short repr: long byte strings show their size and first octets only."""
+    if isinstance(value, bytes) and len(value) > 32:
+        return f"<{len(value)} bytes: {value[:16].hex()}...>"
+    if isinstance(value, tuple) and len(value) > 8:
+        return f"<{len(value)} items: {', '.join(_brief(v) for v in value[:4])}, ...>"
+    return repr(value)
+
+
+def _rebuild(cls: Callable[..., Frame], kwargs: dict[str, object]) -> Frame:
+    return cls(**kwargs)
+
+
+def _header(length: int, frame_type: int, flags: int, stream_id: int) -> bytes:
+    return HEADER.pack(length >> 8, length & 0xFF, frame_type, flags, stream_id)
+
+
+# --------------------------------------------------------------------------
+# Base classes
+# --------------------------------------------------------------------------
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class _FrameRoot:
+    """Holds class-level constants out of the dataclass hierarchy (mypyc, see above)."""
+
+    #: The frame type code of the class (UnknownFrame: -1; see ``type``).
+    TYPE: ClassVar[int]
+    #: The bits of the flags octet this frame type defines.
+    DEFINED_FLAGS: ClassVar[int]
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+@dataclass(frozen=True, init=False, repr=False)
+class Frame(_FrameRoot):
+    """Base class of every frame.
+
+    Subclasses are frozen dataclasses; instances compare by value, hash, pickle
+    and work with ``dataclasses.replace`` and ``match``.
+    """
+
+    stream_id: int
+
+    def __init__(self, stream_id: int) -> None:
+        raise TypeError("Frame is abstract: instantiate one of its subclasses")
+
+    @property
+    def type(self) -> int:
+        """The frame type code."""
+        return self.TYPE
+
+    @property
+    def flags(self) -> int:
+        """The flags octet as it is on the wire."""
+        raise NotImplementedError
+
+    @property
+    def length(self) -> int:
+        """The payload length: what the header's length field says."""
+        raise NotImplementedError
+
+    def serialize(self) -> bytes:
+        """The frame's wire bytes: 9-octet header and payload."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_payload(cls, flags: int, stream_id: int, payload: bytes) -> Frame:
+        """Build a frame of this class from a payload (for registered extension types).
+
+        The built-in types are parsed by :func:`h2wire.parse_frame`; a class
+        registered with :func:`register_frame_type` overrides this.
+        """
+        raise NotImplementedError(f"{cls.__name__} does not implement from_payload")
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "undefined_flags" and value == 0:
+                continue
+            parts.append(f"{f.name}={_brief(value)}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (self.__class__, {f.name: getattr(self, f.name) for f in fields(self)}))
+
+
+@dataclass(frozen=True, init=False, repr=True)
+class StreamDependency:
+    """RFC 7540 priority fields carried by HEADERS (deprecated by RFC 9113 §5.3.2).
+
+    ``weight`` is the wire octet 0..255; the effective weight is ``weight + 1``.
+    """
+
+    depends_on: int
+    weight: int
+    exclusive: bool
+
+    def __init__(self, depends_on: int = 0, weight: int = 15, exclusive: bool = False) -> None:
+        _check_dependency("HEADERS", 0, depends_on, weight)
+        object.__setattr__(self, "depends_on", depends_on)
+        object.__setattr__(self, "weight", weight)
+        object.__setattr__(self, "exclusive", exclusive)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (StreamDependency, (self.depends_on, self.weight, self.exclusive))
+
+
+# --------------------------------------------------------------------------
+# RFC 9113 frames
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class DataFrame(Frame):
+    """DATA (0x0, RFC 9113 §6.1).  ``padding`` None means the PADDED flag is unset."""
+
+    data: bytes
+    end_stream: bool
+    padding: bytes | None
+    undefined_flags: int
+
+    def __init__(
+        self,
+        stream_id: int,
+        data: bytes = b"",
+        *,
+        end_stream: bool = False,
+        padding: bytes | None = None,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_stream("DATA", stream_id)
+        _check_bytes("DATA", "data", data)
+        _check_length("DATA", len(data) + _check_padding("DATA", padding, stream_id), stream_id)
+        if undefined_flags:
+            _check_undefined_flags("DATA", undefined_flags, 0x09, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "end_stream", end_stream)
+        object.__setattr__(self, "padding", padding)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        flags = self.undefined_flags
+        if self.end_stream:
+            flags |= FLAG_END_STREAM
+        if self.padding is not None:
+            flags |= FLAG_PADDED
+        return flags
+
+    @property
+    def length(self) -> int:
+        padding = self.padding
+        if padding is None:
+            return len(self.data)
+        return len(self.data) + 1 + len(padding)
+
+    @property
+    def flow_controlled_length(self) -> int:
+        """What the frame costs in flow control: the whole payload (RFC 9113 §6.9.1)."""
+        return self.length
+
+    def serialize(self) -> bytes:
+        data = self.data
+        padding = self.padding
+        if padding is None:
+            n = len(data)
+            return HEADER.pack(n >> 8, n & 0xFF, DATA, self.flags, self.stream_id) + data
+        n = len(data) + 1 + len(padding)
+        return b"".join(
+            (
+                HEADER.pack(n >> 8, n & 0xFF, DATA, self.flags, self.stream_id),
+                bytes((len(padding),)),
+                data,
+                padding,
+            )
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class HeadersFrame(Frame):
+    """HEADERS (0x1, RFC 9113 §6.2).  ``data`` is the field block fragment."""
+
+    data: bytes
+    end_stream: bool
+    end_headers: bool
+    priority: StreamDependency | None
+    padding: bytes | None
+    undefined_flags: int
+
+    def __init__(
+        self,
+        stream_id: int,
+        data: bytes = b"",
+        *,
+        end_stream: bool = False,
+        end_headers: bool = False,
+        priority: StreamDependency | None = None,
+        padding: bytes | None = None,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_stream("HEADERS", stream_id)
+        _check_bytes("HEADERS", "data", data)
+        extra = _check_padding("HEADERS", padding, stream_id)
+        if priority is not None:
+            if not isinstance(priority, StreamDependency):
+                raise _type_error("StreamDependency or None", priority)
+            if priority.depends_on == stream_id:
+                raise _error(
+                    _PROTOCOL,
+                    "HEADERS",
+                    "priority.depends_on",
+                    "a stream cannot depend on itself",
+                    stream_id,
+                    _STREAM,
+                )
+            extra += 5
+        _check_length("HEADERS", len(data) + extra, stream_id)
+        if undefined_flags:
+            _check_undefined_flags("HEADERS", undefined_flags, 0x2D, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "end_stream", end_stream)
+        object.__setattr__(self, "end_headers", end_headers)
+        object.__setattr__(self, "priority", priority)
+        object.__setattr__(self, "padding", padding)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        flags = self.undefined_flags
+        if self.end_stream:
+            flags |= FLAG_END_STREAM
+        if self.end_headers:
+            flags |= FLAG_END_HEADERS
+        if self.padding is not None:
+            flags |= FLAG_PADDED
+        if self.priority is not None:
+            flags |= FLAG_PRIORITY
+        return flags
+
+    @property
+    def length(self) -> int:
+        n = len(self.data)
+        padding = self.padding
+        if padding is not None:
+            n += 1 + len(padding)
+        if self.priority is not None:
+            n += 5
+        return n
+
+    def serialize(self) -> bytes:
+        data = self.data
+        padding = self.padding
+        priority = self.priority
+        if padding is None and priority is None:
+            n = len(data)
+            return HEADER.pack(n >> 8, n & 0xFF, HEADERS, self.flags, self.stream_id) + data
+        n = self.length
+        parts = [HEADER.pack(n >> 8, n & 0xFF, HEADERS, self.flags, self.stream_id)]
+        if padding is not None:
+            parts.append(bytes((len(padding),)))
+        if priority is not None:
+            dependency = priority.depends_on
+            if priority.exclusive:
+                dependency |= 0x80000000
+            parts.append(DEPENDENCY.pack(dependency, priority.weight))
+        parts.append(data)
+        if padding is not None:
+            parts.append(padding)
+        return b"".join(parts)
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class PriorityFrame(Frame):
+    """PRIORITY (0x2, RFC 9113 §6.3).  ``weight`` is the wire octet (effective weight - 1)."""
+
+    depends_on: int
+    weight: int
+    exclusive: bool
+    undefined_flags: int
+
+    def __init__(
+        self,
+        stream_id: int,
+        depends_on: int = 0,
+        weight: int = 15,
+        exclusive: bool = False,
+        *,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_stream("PRIORITY", stream_id)
+        _check_dependency("PRIORITY", stream_id, depends_on, weight)
+        if undefined_flags:
+            _check_undefined_flags("PRIORITY", undefined_flags, 0, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "depends_on", depends_on)
+        object.__setattr__(self, "weight", weight)
+        object.__setattr__(self, "exclusive", exclusive)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 5
+
+    def serialize(self) -> bytes:
+        dependency = self.depends_on
+        if self.exclusive:
+            dependency |= 0x80000000
+        return HEADER_PRIORITY.pack(
+            0, 5, PRIORITY, self.undefined_flags, self.stream_id, dependency, self.weight
+        )
+
+
+def _check_u32(frame: str, field: str, value: int, stream_id: int) -> None:
+    if not 0 <= value <= MAX_U32:
+        raise _error(_PROTOCOL, frame, field, f"must be in 0..2**32-1 (got {value})", stream_id)
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class RstStreamFrame(Frame):
+    """RST_STREAM (0x3, RFC 9113 §6.4).  Unregistered error codes are kept as ints."""
+
+    error_code: int
+    undefined_flags: int
+
+    def __init__(self, stream_id: int, error_code: int = 0, *, undefined_flags: int = 0) -> None:
+        _check_on_stream("RST_STREAM", stream_id)
+        _check_u32("RST_STREAM", "error_code", error_code, stream_id)
+        if undefined_flags:
+            _check_undefined_flags("RST_STREAM", undefined_flags, 0, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "error_code", as_error_code(error_code))
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 4
+
+    def serialize(self) -> bytes:
+        return HEADER_U32.pack(
+            0, 4, RST_STREAM, self.undefined_flags, self.stream_id, self.error_code
+        )
+
+
+#: SETTINGS whose value is a boolean 0/1 (RFC 9113 §6.5.2, RFC 8441, RFC 9218).
+_BOOLEAN_SETTINGS: Final = (0x2, 0x8, 0x9)
+
+_Key = TypeVar("_Key", bound=int)
+
+
+def _check_setting(identifier: int, value: int, stream_id: int) -> None:
+    """Per-setting ranges (RFC 9113 §6.5.2 and the extension RFCs)."""
+    if not 0 <= identifier <= MAX_U16:
+        raise _error(
+            _PROTOCOL,
+            "SETTINGS",
+            "settings",
+            f"identifier must be 16-bit (got {identifier})",
+            stream_id,
+        )
+    code = as_setting_code(identifier)
+    name = f"settings[{code.name if isinstance(code, SettingCode) else hex(identifier)}]"
+    if not 0 <= value <= MAX_U32:
+        raise _error(_PROTOCOL, "SETTINGS", name, f"value must be 32-bit (got {value})", stream_id)
+    if identifier == 0x4:
+        if value > MAX_WINDOW_INCREMENT:
+            raise _error(
+                ErrorCode.FLOW_CONTROL_ERROR,
+                "SETTINGS",
+                name,
+                f"must be at most 2**31-1 (got {value})",
+                stream_id,
+            )
+    elif identifier == 0x5:
+        if not 0x4000 <= value <= MAX_FRAME_SIZE_LIMIT:
+            raise _error(
+                _PROTOCOL,
+                "SETTINGS",
+                name,
+                f"must be in 2**14..2**24-1 (got {value})",
+                stream_id,
+            )
+    elif identifier in _BOOLEAN_SETTINGS and value > 1:
+        raise _error(_PROTOCOL, "SETTINGS", name, f"must be 0 or 1 (got {value})", stream_id)
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class SettingsFrame(Frame):
+    """SETTINGS (0x4, RFC 9113 §6.5).
+
+    ``settings`` is the ordered tuple of (identifier, value) pairs exactly as
+    sent: duplicates and unknown identifiers are kept.  :meth:`as_dict` applies
+    them in order (last one wins), as a receiver must.
+    """
+
+    settings: tuple[tuple[int, int], ...]
+    ack: bool
+    undefined_flags: int
+
+    def __init__(
+        self,
+        settings: Mapping[_Key, int] | Iterable[tuple[int, int]] = (),
+        *,
+        ack: bool = False,
+        stream_id: int = 0,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_connection("SETTINGS", stream_id)
+        pairs = settings.items() if isinstance(settings, Mapping) else settings
+        entries = []
+        for pair in pairs:
+            identifier, value = pair
+            _check_setting(identifier, value, stream_id)
+            entries.append((as_setting_code(identifier), value))
+        if ack and entries:
+            raise _error(
+                _FRAME_SIZE, "SETTINGS", "settings", "an ACK must carry no settings", stream_id
+            )
+        _check_length("SETTINGS", 6 * len(entries), stream_id)
+        if undefined_flags:
+            _check_undefined_flags("SETTINGS", undefined_flags, FLAG_ACK, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "settings", tuple(entries))
+        object.__setattr__(self, "ack", ack)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        if self.ack:
+            return self.undefined_flags | FLAG_ACK
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 6 * len(self.settings)
+
+    def as_dict(self) -> dict[int, int]:
+        """The settings applied in order: a later duplicate overrides an earlier one."""
+        return dict(self.settings)
+
+    def serialize(self) -> bytes:
+        n = 6 * len(self.settings)
+        parts = [HEADER.pack(n >> 8, n & 0xFF, SETTINGS, self.flags, 0)]
+        pack = SETTING.pack
+        for identifier, value in self.settings:
+            parts.append(pack(identifier, value))
+        return b"".join(parts)
+
+
+def _check_promised(frame: str, promised: int, stream_id: int) -> None:
+    if not 0 < promised <= MAX_STREAM_ID or promised & 1:
+        raise _error(
+            _PROTOCOL,
+            frame,
+            "promised_stream_id",
+            f"must be a non-zero even 31-bit id (got {promised})",
+            stream_id,
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class PushPromiseFrame(Frame):
+    """PUSH_PROMISE (0x5, RFC 9113 §6.6).  ``data`` is the field block fragment."""
+
+    promised_stream_id: int
+    data: bytes
+    end_headers: bool
+    padding: bytes | None
+    undefined_flags: int
+
+    def __init__(
+        self,
+        stream_id: int,
+        promised_stream_id: int,
+        data: bytes = b"",
+        *,
+        end_headers: bool = False,
+        padding: bytes | None = None,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_stream("PUSH_PROMISE", stream_id)
+        _check_promised("PUSH_PROMISE", promised_stream_id, stream_id)
+        _check_bytes("PUSH_PROMISE", "data", data)
+        extra = _check_padding("PUSH_PROMISE", padding, stream_id)
+        _check_length("PUSH_PROMISE", 4 + len(data) + extra, stream_id)
+        if undefined_flags:
+            _check_undefined_flags("PUSH_PROMISE", undefined_flags, 0x0C, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "promised_stream_id", promised_stream_id)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "end_headers", end_headers)
+        object.__setattr__(self, "padding", padding)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        flags = self.undefined_flags
+        if self.end_headers:
+            flags |= FLAG_END_HEADERS
+        if self.padding is not None:
+            flags |= FLAG_PADDED
+        return flags
+
+    @property
+    def length(self) -> int:
+        padding = self.padding
+        if padding is None:
+            return 4 + len(self.data)
+        return 5 + len(self.data) + len(padding)
+
+    def serialize(self) -> bytes:
+        n = self.length
+        padding = self.padding
+        if padding is None:
+            return (
+                HEADER_U32.pack(
+                    n >> 8,
+                    n & 0xFF,
+                    PUSH_PROMISE,
+                    self.flags,
+                    self.stream_id,
+                    self.promised_stream_id,
+                )
+                + self.data
+            )
+        return b"".join(
+            (
+                HEADER.pack(n >> 8, n & 0xFF, PUSH_PROMISE, self.flags, self.stream_id),
+                bytes((len(padding),)),
+                self.promised_stream_id.to_bytes(4, "big"),
+                self.data,
+                padding,
+            )
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class PingFrame(Frame):
+    """PING (0x6, RFC 9113 §6.7).  ``opaque_data`` is exactly 8 octets."""
+
+    opaque_data: bytes
+    ack: bool
+    undefined_flags: int
+
+    def __init__(
+        self,
+        opaque_data: bytes = b"\x00" * 8,
+        *,
+        ack: bool = False,
+        stream_id: int = 0,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_connection("PING", stream_id)
+        _check_bytes("PING", "opaque_data", opaque_data)
+        if len(opaque_data) != 8:
+            raise _error(
+                _FRAME_SIZE,
+                "PING",
+                "opaque_data",
+                f"must be exactly 8 octets (got {len(opaque_data)})",
+                0,
+            )
+        if undefined_flags:
+            _check_undefined_flags("PING", undefined_flags, FLAG_ACK, 0)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "opaque_data", opaque_data)
+        object.__setattr__(self, "ack", ack)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        if self.ack:
+            return self.undefined_flags | FLAG_ACK
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 8
+
+    def serialize(self) -> bytes:
+        return HEADER.pack(0, 8, PING, self.flags, 0) + self.opaque_data
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class GoAwayFrame(Frame):
+    """GOAWAY (0x7, RFC 9113 §6.8)."""
+
+    last_stream_id: int
+    error_code: int
+    debug_data: bytes
+    undefined_flags: int
+
+    def __init__(
+        self,
+        last_stream_id: int = 0,
+        error_code: int = 0,
+        debug_data: bytes = b"",
+        *,
+        stream_id: int = 0,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_connection("GOAWAY", stream_id)
+        if not 0 <= last_stream_id <= MAX_STREAM_ID:
+            raise _error(
+                _PROTOCOL,
+                "GOAWAY",
+                "last_stream_id",
+                f"must be in 0..2**31-1 (got {last_stream_id})",
+                0,
+            )
+        _check_u32("GOAWAY", "error_code", error_code, 0)
+        _check_bytes("GOAWAY", "debug_data", debug_data)
+        _check_length("GOAWAY", 8 + len(debug_data), 0)
+        if undefined_flags:
+            _check_undefined_flags("GOAWAY", undefined_flags, 0, 0)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "last_stream_id", last_stream_id)
+        object.__setattr__(self, "error_code", as_error_code(error_code))
+        object.__setattr__(self, "debug_data", debug_data)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 8 + len(self.debug_data)
+
+    def serialize(self) -> bytes:
+        n = 8 + len(self.debug_data)
+        return (
+            HEADER_U32_U32.pack(
+                n >> 8,
+                n & 0xFF,
+                GOAWAY,
+                self.undefined_flags,
+                0,
+                self.last_stream_id,
+                self.error_code,
+            )
+            + self.debug_data
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class WindowUpdateFrame(Frame):
+    """WINDOW_UPDATE (0x8, RFC 9113 §6.9).  Stream 0 updates the connection window."""
+
+    window_increment: int
+    undefined_flags: int
+
+    def __init__(self, stream_id: int, window_increment: int, *, undefined_flags: int = 0) -> None:
+        _check_stream_id("WINDOW_UPDATE", stream_id)
+        if not 1 <= window_increment <= MAX_WINDOW_INCREMENT:
+            raise _error(
+                _PROTOCOL,
+                "WINDOW_UPDATE",
+                "window_increment",
+                f"must be in 1..2**31-1 (got {window_increment})",
+                stream_id,
+                _STREAM if stream_id else _CONNECTION,
+            )
+        if undefined_flags:
+            _check_undefined_flags("WINDOW_UPDATE", undefined_flags, 0, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "window_increment", window_increment)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 4
+
+    def serialize(self) -> bytes:
+        return HEADER_U32.pack(
+            0, 4, WINDOW_UPDATE, self.undefined_flags, self.stream_id, self.window_increment
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class ContinuationFrame(Frame):
+    """CONTINUATION (0x9, RFC 9113 §6.10).  ``data`` is the field block fragment."""
+
+    data: bytes
+    end_headers: bool
+    undefined_flags: int
+
+    def __init__(
+        self,
+        stream_id: int,
+        data: bytes = b"",
+        *,
+        end_headers: bool = False,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_stream("CONTINUATION", stream_id)
+        _check_bytes("CONTINUATION", "data", data)
+        _check_length("CONTINUATION", len(data), stream_id)
+        if undefined_flags:
+            _check_undefined_flags("CONTINUATION", undefined_flags, FLAG_END_HEADERS, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "end_headers", end_headers)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        if self.end_headers:
+            return self.undefined_flags | FLAG_END_HEADERS
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return len(self.data)
+
+    def serialize(self) -> bytes:
+        data = self.data
+        n = len(data)
+        return HEADER.pack(n >> 8, n & 0xFF, CONTINUATION, self.flags, self.stream_id) + data
+
+
+# --------------------------------------------------------------------------
+# Extension frames
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class AltSvcFrame(Frame):
+    """ALTSVC (0xA, RFC 7838 §4).  ``field_value`` is the Alt-Svc field value."""
+
+    origin: bytes
+    field_value: bytes
+    undefined_flags: int
+
+    def __init__(
+        self,
+        stream_id: int = 0,
+        origin: bytes = b"",
+        field_value: bytes = b"",
+        *,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_stream_id("ALTSVC", stream_id)
+        _check_bytes("ALTSVC", "origin", origin)
+        _check_bytes("ALTSVC", "field_value", field_value)
+        if len(origin) > MAX_U16:
+            raise _error(
+                _FRAME_SIZE,
+                "ALTSVC",
+                "origin",
+                f"at most 65535 octets (got {len(origin)})",
+                stream_id,
+            )
+        _check_length("ALTSVC", 2 + len(origin) + len(field_value), stream_id)
+        if undefined_flags:
+            _check_undefined_flags("ALTSVC", undefined_flags, 0, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "origin", origin)
+        object.__setattr__(self, "field_value", field_value)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def applicable(self) -> bool:
+        """False when RFC 7838 §4 says a receiver ignores the frame: an origin is
+        required on stream 0 and forbidden on any other stream."""
+        return (self.stream_id == 0) != (len(self.origin) == 0)
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 2 + len(self.origin) + len(self.field_value)
+
+    def serialize(self) -> bytes:
+        origin = self.origin
+        n = 2 + len(origin) + len(self.field_value)
+        return b"".join(
+            (
+                HEADER.pack(n >> 8, n & 0xFF, ALTSVC, self.undefined_flags, self.stream_id),
+                len(origin).to_bytes(2, "big"),
+                origin,
+                self.field_value,
+            )
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class OriginFrame(Frame):
+    """ORIGIN (0xC, RFC 8336 §2).  ``origins`` are the ASCII serialized origins."""
+
+    origins: tuple[bytes, ...]
+    undefined_flags: int
+
+    def __init__(
+        self,
+        origins: Iterable[bytes] = (),
+        *,
+        stream_id: int = 0,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_stream_id("ORIGIN", stream_id)
+        entries = tuple(origins)
+        total = 0
+        for origin in entries:
+            _check_bytes("ORIGIN", "origins", origin)
+            if len(origin) > MAX_U16:
+                raise _error(
+                    _FRAME_SIZE,
+                    "ORIGIN",
+                    "origins",
+                    f"an origin is at most 65535 octets (got {len(origin)})",
+                    stream_id,
+                )
+            total += 2 + len(origin)
+        _check_length("ORIGIN", total, stream_id)
+        if undefined_flags:
+            _check_undefined_flags("ORIGIN", undefined_flags, 0, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "origins", entries)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def applicable(self) -> bool:
+        """False on a non-zero stream, where RFC 8336 §2.1 says to ignore the frame."""
+        return self.stream_id == 0
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return sum(2 + len(origin) for origin in self.origins)
+
+    def serialize(self) -> bytes:
+        n = self.length
+        parts = [HEADER.pack(n >> 8, n & 0xFF, ORIGIN, self.undefined_flags, self.stream_id)]
+        for origin in self.origins:
+            parts.append(len(origin).to_bytes(2, "big"))
+            parts.append(origin)
+        return b"".join(parts)
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class PriorityUpdateFrame(Frame):
+    """PRIORITY_UPDATE (0x10, RFC 9218 §7.1).  ``field_value`` is the ASCII Priority
+    Field Value, e.g. ``b"u=1, i"``."""
+
+    prioritized_stream_id: int
+    field_value: bytes
+    undefined_flags: int
+
+    def __init__(
+        self,
+        prioritized_stream_id: int,
+        field_value: bytes = b"",
+        *,
+        stream_id: int = 0,
+        undefined_flags: int = 0,
+    ) -> None:
+        _check_on_connection("PRIORITY_UPDATE", stream_id)
+        if not 0 < prioritized_stream_id <= MAX_STREAM_ID:
+            raise _error(
+                _PROTOCOL,
+                "PRIORITY_UPDATE",
+                "prioritized_stream_id",
+                f"must be in 1..2**31-1 (got {prioritized_stream_id})",
+                0,
+            )
+        _check_bytes("PRIORITY_UPDATE", "field_value", field_value)
+        _check_length("PRIORITY_UPDATE", 4 + len(field_value), 0)
+        if undefined_flags:
+            _check_undefined_flags("PRIORITY_UPDATE", undefined_flags, 0, 0)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "prioritized_stream_id", prioritized_stream_id)
+        object.__setattr__(self, "field_value", field_value)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return 4 + len(self.field_value)
+
+    def serialize(self) -> bytes:
+        n = 4 + len(self.field_value)
+        return (
+            HEADER_U32.pack(
+                n >> 8,
+                n & 0xFF,
+                PRIORITY_UPDATE,
+                self.undefined_flags,
+                0,
+                self.prioritized_stream_id,
+            )
+            + self.field_value
+        )
+
+
+@dataclass(frozen=True, init=False, repr=False)
+class UnknownFrame(Frame):
+    """A frame of a type h2wire has no class for (RFC 9113 §4.1: ignore, but keep).
+
+    All its flag bits are undefined, so they live in ``undefined_flags``.
+    ``frame_type`` may not be a type in :data:`FRAME_TYPES`.
+    """
+
+    frame_type: int
+    payload: bytes
+    undefined_flags: int
+
+    def __init__(
+        self,
+        frame_type: int,
+        stream_id: int = 0,
+        payload: bytes = b"",
+        *,
+        undefined_flags: int = 0,
+    ) -> None:
+        if not 0 <= frame_type <= 0xFF or frame_type in _REGISTRY:
+            raise _error(
+                _PROTOCOL,
+                "unknown",
+                "frame_type",
+                f"must be an octet with no registered class (got {frame_type})",
+                stream_id,
+            )
+        _check_stream_id("unknown", stream_id)
+        _check_bytes("unknown", "payload", payload)
+        _check_length("unknown", len(payload), stream_id)
+        if undefined_flags:
+            _check_undefined_flags("unknown", undefined_flags, 0, stream_id)
+        object.__setattr__(self, "stream_id", stream_id)
+        object.__setattr__(self, "frame_type", frame_type)
+        object.__setattr__(self, "payload", payload)
+        object.__setattr__(self, "undefined_flags", undefined_flags)
+
+    @property
+    def type(self) -> int:
+        return self.frame_type
+
+    @property
+    def flags(self) -> int:
+        return self.undefined_flags
+
+    @property
+    def length(self) -> int:
+        return len(self.payload)
+
+    def serialize(self) -> bytes:
+        payload = self.payload
+        n = len(payload)
+        return (
+            HEADER.pack(n >> 8, n & 0xFF, self.frame_type, self.undefined_flags, self.stream_id)
+            + payload
+        )
+
+
+# Class constants (assigned here, outside the dataclass bodies; see module doc).
+DataFrame.TYPE = DATA
+DataFrame.DEFINED_FLAGS = FLAG_END_STREAM | FLAG_PADDED
+HeadersFrame.TYPE = HEADERS
+HeadersFrame.DEFINED_FLAGS = FLAG_END_STREAM | FLAG_END_HEADERS | FLAG_PADDED | FLAG_PRIORITY
+PriorityFrame.TYPE = PRIORITY
+PriorityFrame.DEFINED_FLAGS = 0
+RstStreamFrame.TYPE = RST_STREAM
+RstStreamFrame.DEFINED_FLAGS = 0
+SettingsFrame.TYPE = SETTINGS
+SettingsFrame.DEFINED_FLAGS = FLAG_ACK
+PushPromiseFrame.TYPE = PUSH_PROMISE
+PushPromiseFrame.DEFINED_FLAGS = FLAG_END_HEADERS | FLAG_PADDED
+PingFrame.TYPE = PING
+PingFrame.DEFINED_FLAGS = FLAG_ACK
+GoAwayFrame.TYPE = GOAWAY
+GoAwayFrame.DEFINED_FLAGS = 0
+WindowUpdateFrame.TYPE = WINDOW_UPDATE
+WindowUpdateFrame.DEFINED_FLAGS = 0
+ContinuationFrame.TYPE = CONTINUATION
+ContinuationFrame.DEFINED_FLAGS = FLAG_END_HEADERS
+AltSvcFrame.TYPE = ALTSVC
+AltSvcFrame.DEFINED_FLAGS = 0
+OriginFrame.TYPE = ORIGIN
+OriginFrame.DEFINED_FLAGS = 0
+PriorityUpdateFrame.TYPE = PRIORITY_UPDATE
+PriorityUpdateFrame.DEFINED_FLAGS = 0
+UnknownFrame.TYPE = -1
+UnknownFrame.DEFINED_FLAGS = 0
+
+
+# --------------------------------------------------------------------------
+# Registry
+# --------------------------------------------------------------------------
+
+_BUILTIN: Final[tuple[type[Frame], ...]] = (
+    DataFrame,
+    HeadersFrame,
+    PriorityFrame,
+    RstStreamFrame,
+    SettingsFrame,
+    PushPromiseFrame,
+    PingFrame,
+    GoAwayFrame,
+    WindowUpdateFrame,
+    ContinuationFrame,
+    AltSvcFrame,
+    OriginFrame,
+    PriorityUpdateFrame,
+)
+_REGISTRY: Final[dict[int, type[Frame]]] = {cls.TYPE: cls for cls in _BUILTIN}
+
+#: Read-only mapping of frame type code to frame class: the built-in types and
+#: any registered with :func:`register_frame_type`.
+FRAME_TYPES: Final[Mapping[int, type[Frame]]] = MappingProxyType(_REGISTRY)
+
+
+def register_frame_type(cls: type[Frame]) -> type[Frame]:
+    """Register ``cls`` as the class for frames of type ``cls.TYPE``.
+
+    ``cls`` must subclass :class:`Frame`, set ``TYPE`` to an unclaimed type code
+    (0..255) after its class statement, and implement ``from_payload``,
+    ``serialize``, ``flags`` and ``length``.  From then on
+    :func:`~h2wire.parse_frame` builds such frames with
+    ``cls.from_payload(flags, stream_id, payload)`` instead of
+    :class:`UnknownFrame`.  Usable as a class decorator; returns ``cls``.
+    """
+    if not isinstance(cls, type) or not issubclass(cls, Frame):
+        raise TypeError(f"{cls!r} is not a Frame subclass")
+    code = getattr(cls, "TYPE", None)
+    if not isinstance(code, int) or not 0 <= code <= 0xFF:
+        raise ValueError(f"{cls.__name__}.TYPE must be a frame type code 0..255, got {code!r}")
+    current = _REGISTRY.get(code)
+    if current is not None and current is not cls:
+        raise ValueError(f"frame type {code:#04x} is already registered to {current.__name__}")
+    _REGISTRY[code] = cls
+    return cls
+
+
+def unregister_frame_type(code: int) -> None:
+    """Remove a class added by :func:`register_frame_type` (built-in types stay)."""
+    current = _REGISTRY.get(code)
+    if current is None:
+        return
+    if current in _BUILTIN:
+        raise ValueError(f"frame type {code:#04x} is built in and cannot be unregistered")
+    del _REGISTRY[code]
+
+
+__all__ = [
+    "FRAME_TYPES",
+    "AltSvcFrame",
+    "ContinuationFrame",
+    "DataFrame",
+    "Frame",
+    "GoAwayFrame",
+    "HeadersFrame",
+    "OriginFrame",
+    "PingFrame",
+    "PriorityFrame",
+    "PriorityUpdateFrame",
+    "PushPromiseFrame",
+    "RstStreamFrame",
+    "SettingsFrame",
+    "StreamDependency",
+    "UnknownFrame",
+    "WindowUpdateFrame",
+    "register_frame_type",
+    "unregister_frame_type",
+]

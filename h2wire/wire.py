@@ -1,0 +1,58 @@
+"""The HTTP/2 wire format's fixed numbers: header layout, flag bits, limits.
+
+Shared by the frame model (which writes frames) and the codec (which reads them).
+All constants are ``Final`` plain ints so compiled code uses them as literals.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Final
+
+#: Size of the fixed frame header (RFC 9113 §4.1).
+HEADER_SIZE: Final = 9
+#: Largest payload the 24-bit length field can express.
+MAX_PAYLOAD: Final = 0xFFFFFF
+#: SETTINGS_MAX_FRAME_SIZE: initial value and the largest value allowed.
+DEFAULT_MAX_FRAME_SIZE: Final = 0x4000
+MAX_FRAME_SIZE_LIMIT: Final = 0xFFFFFF
+#: Stream ids, dependencies and increments are 31-bit with a reserved top bit.
+MAX_STREAM_ID: Final = 0x7FFFFFFF
+MAX_WINDOW_INCREMENT: Final = 0x7FFFFFFF
+MAX_U32: Final = 0xFFFFFFFF
+MAX_U16: Final = 0xFFFF
+
+# Frame type codes.
+DATA: Final = 0x0
+HEADERS: Final = 0x1
+PRIORITY: Final = 0x2
+RST_STREAM: Final = 0x3
+SETTINGS: Final = 0x4
+PUSH_PROMISE: Final = 0x5
+PING: Final = 0x6
+GOAWAY: Final = 0x7
+WINDOW_UPDATE: Final = 0x8
+CONTINUATION: Final = 0x9
+ALTSVC: Final = 0xA
+ORIGIN: Final = 0xC
+PRIORITY_UPDATE: Final = 0x10
+
+# Flag bits.
+FLAG_END_STREAM: Final = 0x1
+FLAG_ACK: Final = 0x1
+FLAG_END_HEADERS: Final = 0x4
+FLAG_PADDED: Final = 0x8
+FLAG_PRIORITY: Final = 0x20
+
+#: Header: 16 high bits of the length, its low 8 bits, type, flags, stream id.
+HEADER: Final = struct.Struct(">HBBBL")
+#: Header followed by one 32-bit field (RST_STREAM, WINDOW_UPDATE).
+HEADER_U32: Final = struct.Struct(">HBBBLL")
+#: Header followed by two 32-bit fields (GOAWAY's fixed part).
+HEADER_U32_U32: Final = struct.Struct(">HBBBLLL")
+#: Header followed by dependency and weight (PRIORITY).
+HEADER_PRIORITY: Final = struct.Struct(">HBBBLLB")
+#: A dependency and weight on their own (inside HEADERS).
+DEPENDENCY: Final = struct.Struct(">LB")
+#: One SETTINGS entry.
+SETTING: Final = struct.Struct(">HL")

@@ -1,0 +1,30 @@
+"""Build script: compiles the h2wire modules with mypyc.
+
+Set H2WIRE_PURE=1 for a pure-Python build (the universal wheel, or platforms
+without a C compiler).  MYPYC_OPT_LEVEL (default 3) sets the C optimisation level.
+"""
+
+from __future__ import annotations
+
+import os
+
+from setuptools import setup
+
+#: Every module of the package is compiled; the conftest guard checks it.
+COMPILED_MODULES = [
+    "h2wire/__init__.py",
+    "h2wire/codes.py",
+    "h2wire/errors.py",
+    "h2wire/wire.py",
+    "h2wire/frames.py",
+    "h2wire/codec.py",
+]
+
+if os.environ.get("H2WIRE_PURE", "") not in ("", "0"):
+    ext_modules = []
+else:
+    from mypyc.build import mypycify
+
+    ext_modules = mypycify(COMPILED_MODULES, opt_level=os.environ.get("MYPYC_OPT_LEVEL", "3"))
+
+setup(ext_modules=ext_modules)
