@@ -4,6 +4,13 @@ Values come from the IANA "HTTP/2 Parameters" registries (RFC 9113 §11 and the
 extension RFCs).  Parsed frames report a registered value as a member of these
 enums and any other value as a plain ``int``, so unknown codes survive a round
 trip unchanged.
+
+Frames store these values as plain ``int`` in both modes: a registered value
+compares equal to its enum member (``frame.error_code == ErrorCode.CANCEL``),
+and :func:`error_code_name` / :func:`setting_name` give the names for display.
+(mypyc compiles an ``int`` annotation to a native integer, so an enum member
+cannot keep its identity through one; storing plain ints everywhere keeps the
+compiled and interpreted builds identical.)
 """
 
 from __future__ import annotations
@@ -63,23 +70,21 @@ class FrameType(IntEnum):
     PRIORITY_UPDATE = 0x10
 
 
-# Lookup tables indexed by value: a tuple index is far cheaper than calling the
-# enum class, which matters on the parse path.
-_ERROR_CODES: Final[tuple[ErrorCode, ...]] = tuple(ErrorCode)
-_SETTING_CODES: Final[tuple[int, ...]] = tuple(
-    SettingCode(i) if i in SettingCode._value2member_map_ else i for i in range(0x11)
-)
+_ERROR_NAMES: Final[dict[int, str]] = {code.value: code.name for code in ErrorCode}
+_SETTING_NAMES: Final[dict[int, str]] = {code.value: code.name for code in SettingCode}
+_FRAME_NAMES: Final[dict[int, str]] = {code.value: code.name for code in FrameType}
 
 
-def as_error_code(value: int) -> int:
-    """Return ``value`` as an :class:`ErrorCode` member if registered, else as is."""
-    if 0 <= value < 14:
-        return _ERROR_CODES[value]
-    return value
+def error_code_name(value: int) -> str:
+    """``"CANCEL"`` for 0x8; ``"0x99"`` for an unregistered code."""
+    return _ERROR_NAMES.get(value) or f"{value:#x}"
 
 
-def as_setting_code(value: int) -> int:
-    """Return ``value`` as a :class:`SettingCode` member if registered, else as is."""
-    if 0 <= value <= 0x10:
-        return _SETTING_CODES[value]
-    return value
+def setting_name(identifier: int) -> str:
+    """``"MAX_FRAME_SIZE"`` for 0x5; ``"0xabcd"`` for an unregistered identifier."""
+    return _SETTING_NAMES.get(identifier) or f"{identifier:#x}"
+
+
+def frame_type_name(frame_type: int) -> str:
+    """``"HEADERS"`` for 0x1; ``"0xee"`` for a type h2wire has no class for."""
+    return _FRAME_NAMES.get(frame_type) or f"{frame_type:#x}"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import ClassVar, Final, TypeVar
 
-from h2wire.codes import ErrorCode, SettingCode, as_error_code, as_setting_code
+from h2wire.codes import ErrorCode, setting_name
 from h2wire.errors import FrameError, Scope
 from h2wire.wire import (
     ALTSVC,
@@ -501,7 +501,7 @@ class RstStreamFrame(Frame):
         if undefined_flags:
             _check_undefined_flags("RST_STREAM", undefined_flags, 0, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
-        object.__setattr__(self, "error_code", as_error_code(error_code))
+        object.__setattr__(self, "error_code", int(error_code))
         object.__setattr__(self, "undefined_flags", undefined_flags)
 
     @property
@@ -534,8 +534,7 @@ def _check_setting(identifier: int, value: int, stream_id: int) -> None:
             f"identifier must be 16-bit (got {identifier})",
             stream_id,
         )
-    code = as_setting_code(identifier)
-    name = f"settings[{code.name if isinstance(code, SettingCode) else hex(identifier)}]"
+    name = f"settings[{setting_name(identifier)}]"
     if not 0 <= value <= MAX_U32:
         raise _error(_PROTOCOL, "SETTINGS", name, f"value must be 32-bit (got {value})", stream_id)
     if identifier == 0x4:
@@ -583,11 +582,11 @@ class SettingsFrame(Frame):
     ) -> None:
         _check_on_connection("SETTINGS", stream_id)
         pairs = settings.items() if isinstance(settings, Mapping) else settings
-        entries = []
+        entries: list[tuple[int, int]] = []
         for pair in pairs:
             identifier, value = pair
             _check_setting(identifier, value, stream_id)
-            entries.append((as_setting_code(identifier), value))
+            entries.append((int(identifier), int(value)))
         if ack and entries:
             raise _error(
                 _FRAME_SIZE, "SETTINGS", "settings", "an ACK must carry no settings", stream_id
@@ -791,7 +790,7 @@ class GoAwayFrame(Frame):
             _check_undefined_flags("GOAWAY", undefined_flags, 0, 0)
         object.__setattr__(self, "stream_id", stream_id)
         object.__setattr__(self, "last_stream_id", last_stream_id)
-        object.__setattr__(self, "error_code", as_error_code(error_code))
+        object.__setattr__(self, "error_code", int(error_code))
         object.__setattr__(self, "debug_data", debug_data)
         object.__setattr__(self, "undefined_flags", undefined_flags)
 

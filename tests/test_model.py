@@ -84,14 +84,31 @@ def test_type_codes_and_registry() -> None:
         h.FRAME_TYPES[0x20] = h.UnknownFrame  # type: ignore[index]
 
 
-def test_enums() -> None:
+def test_enums_and_plain_int_fields() -> None:
     assert h.ErrorCode.HTTP_1_1_REQUIRED.value == 0xD
     assert h.SettingCode.ENABLE_CONNECT_PROTOCOL.value == 0x8
     assert h.SettingCode.NO_RFC7540_PRIORITIES.value == 0x9
-    assert h.RstStreamFrame(1, 8).error_code is h.ErrorCode.CANCEL
-    assert type(h.RstStreamFrame(1, 0x99).error_code) is int
-    assert h.SettingsFrame({4: 1}).settings[0][0] is h.SettingCode.INITIAL_WINDOW_SIZE
-    assert type(h.SettingsFrame({0x77: 1}).settings[0][0]) is int
+    # Fields hold plain ints in both modes; registered values equal their members.
+    rst = h.RstStreamFrame(1, h.ErrorCode.CANCEL)
+    assert rst.error_code == h.ErrorCode.CANCEL
+    assert type(rst.error_code) is int
+    assert type(h.GoAwayFrame(0, h.ErrorCode.NO_ERROR).error_code) is int
+    assert h.RstStreamFrame(1, 0x99).error_code == 0x99
+    entry = h.SettingsFrame({h.SettingCode.INITIAL_WINDOW_SIZE: 1}).settings[0]
+    assert entry == (4, 1)
+    assert type(entry[0]) is int
+    assert repr(rst) == "RstStreamFrame(stream_id=1, error_code=8)"
+
+
+def test_code_names() -> None:
+    from h2wire.codes import error_code_name, frame_type_name, setting_name
+
+    assert error_code_name(8) == "CANCEL"
+    assert error_code_name(0x99) == "0x99"
+    assert setting_name(5) == "MAX_FRAME_SIZE"
+    assert setting_name(0xABCD) == "0xabcd"
+    assert frame_type_name(0x10) == "PRIORITY_UPDATE"
+    assert frame_type_name(0xEE) == "0xee"
 
 
 def test_settings_helpers() -> None:
