@@ -501,7 +501,7 @@ class RstStreamFrame(Frame):
         if undefined_flags:
             _check_undefined_flags("RST_STREAM", undefined_flags, 0, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
-        object.__setattr__(self, "error_code", int(error_code))
+        object.__setattr__(self, "error_code", error_code + 0)
         object.__setattr__(self, "undefined_flags", undefined_flags)
 
     @property
@@ -534,29 +534,22 @@ def _check_setting(identifier: int, value: int, stream_id: int) -> None:
             f"identifier must be 16-bit (got {identifier})",
             stream_id,
         )
-    name = f"settings[{setting_name(identifier)}]"
     if not 0 <= value <= MAX_U32:
-        raise _error(_PROTOCOL, "SETTINGS", name, f"value must be 32-bit (got {value})", stream_id)
+        raise _setting_error(_PROTOCOL, identifier, f"value must be 32-bit (got {value})")
     if identifier == 0x4:
         if value > MAX_WINDOW_INCREMENT:
-            raise _error(
-                ErrorCode.FLOW_CONTROL_ERROR,
-                "SETTINGS",
-                name,
-                f"must be at most 2**31-1 (got {value})",
-                stream_id,
+            raise _setting_error(
+                ErrorCode.FLOW_CONTROL_ERROR, identifier, f"must be at most 2**31-1 (got {value})"
             )
     elif identifier == 0x5:
         if not 0x4000 <= value <= MAX_FRAME_SIZE_LIMIT:
-            raise _error(
-                _PROTOCOL,
-                "SETTINGS",
-                name,
-                f"must be in 2**14..2**24-1 (got {value})",
-                stream_id,
-            )
-    elif identifier in _BOOLEAN_SETTINGS and value > 1:
-        raise _error(_PROTOCOL, "SETTINGS", name, f"must be 0 or 1 (got {value})", stream_id)
+            raise _setting_error(_PROTOCOL, identifier, f"must be in 2**14..2**24-1 (got {value})")
+    elif value > 1 and identifier in _BOOLEAN_SETTINGS:
+        raise _setting_error(_PROTOCOL, identifier, f"must be 0 or 1 (got {value})")
+
+
+def _setting_error(code: ErrorCode, identifier: int, reason: str) -> FrameError:
+    return _error(code, "SETTINGS", f"settings[{setting_name(identifier)}]", reason, 0)
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -581,12 +574,18 @@ class SettingsFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         _check_on_connection("SETTINGS", stream_id)
-        pairs = settings.items() if isinstance(settings, Mapping) else settings
+        pairs: Iterable[tuple[int, int]]
+        if isinstance(settings, (list, tuple)):  # the common case, and cheaper than the ABC check
+            pairs = settings
+        elif isinstance(settings, Mapping):
+            pairs = settings.items()
+        else:
+            pairs = settings
         entries: list[tuple[int, int]] = []
-        for pair in pairs:
-            identifier, value = pair
+        for identifier, value in pairs:
             _check_setting(identifier, value, stream_id)
-            entries.append((int(identifier), int(value)))
+            # "+ 0" makes an IntEnum member a plain int (int() is a call when compiled).
+            entries.append((identifier + 0, value + 0))
         if ack and entries:
             raise _error(
                 _FRAME_SIZE, "SETTINGS", "settings", "an ACK must carry no settings", stream_id
@@ -790,7 +789,7 @@ class GoAwayFrame(Frame):
             _check_undefined_flags("GOAWAY", undefined_flags, 0, 0)
         object.__setattr__(self, "stream_id", stream_id)
         object.__setattr__(self, "last_stream_id", last_stream_id)
-        object.__setattr__(self, "error_code", int(error_code))
+        object.__setattr__(self, "error_code", error_code + 0)
         object.__setattr__(self, "debug_data", debug_data)
         object.__setattr__(self, "undefined_flags", undefined_flags)
 

@@ -1,0 +1,31 @@
+"""What ships: extension modules next to their .py sources, and py.typed."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+from conftest import loaded_mode
+
+import h2wire
+
+MODULES = {"__init__", "codec", "codes", "errors", "frames", "wire"}
+
+
+def test_py_typed_and_sources_beside_the_loaded_package() -> None:
+    package = Path(h2wire.__file__ or "").parent
+    assert (package / "py.typed").is_file()
+    assert {p.stem for p in package.glob("*.py")} >= MODULES
+
+
+def test_installed_distribution_contents() -> None:
+    if loaded_mode() != "compiled":
+        # Interpreted runs use the checkout; the wheel is checked in the compiled run.
+        assert not list(Path(h2wire.__file__ or "").parent.glob("*.so"))
+        return
+    files = {str(f) for f in metadata.files("h2wire") or []}
+    assert "h2wire/py.typed" in files
+    for name in MODULES:
+        assert f"h2wire/{name}.py" in files
+        assert any(f.startswith(f"h2wire/{name}.cpython-") and f.endswith(".so") for f in files)
+    assert metadata.requires("h2wire") is None  # no runtime dependencies
