@@ -8,8 +8,11 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.dev-installed
 WHEELHOUSE := .build/wheelhouse
 PYTEST_ARGS ?=
+# hyperframe's and h2's own test suites (sdists, pinned), run against install().
+EXTERNAL := .build/external
+EXTERNAL_SDISTS := hyperframe==6.1.0 h2==4.4.1
 
-.PHONY: all venv lint test test-interpreted test-compiled compiled-install build clean
+.PHONY: all venv lint test test-interpreted test-compiled compiled-install external build clean
 
 all: test
 
@@ -20,13 +23,23 @@ $(STAMP): requirements-dev.txt
 
 venv: $(STAMP)
 
+$(EXTERNAL)/.ready: $(STAMP) tests/vectors/http2-frame-test-case/LICENSE
+	rm -rf $(EXTERNAL) && mkdir -p $(EXTERNAL)
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+		--dest $(EXTERNAL) $(EXTERNAL_SDISTS)
+	cd $(EXTERNAL) && for f in *.tar.gz; do tar xzf "$$f"; done
+	cp -r tests/vectors/http2-frame-test-case $(EXTERNAL)/hyperframe-6.1.0/tests/
+	touch $@
+
+external: $(EXTERNAL)/.ready
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check h2wire tests setup.py
 	$(VENV)/bin/ruff format --check h2wire tests setup.py
 	$(VENV)/bin/mypy --strict h2wire tests
 
 # Interpreted: the .py sources of this checkout come first on sys.path.
-test-interpreted: $(STAMP)
+test-interpreted: $(STAMP) $(EXTERNAL)/.ready
 	H2WIRE_EXPECT=interpreted PYTHONPATH=$(CURDIR) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Compiled: build the mypyc wheel and install it into the venv.
@@ -39,7 +52,7 @@ compiled-install: $(STAMP)
 
 # -P keeps the checkout off sys.path, so the installed extension modules load;
 # the conftest guard fails the run if any h2wire module is not compiled.
-test-compiled: compiled-install
+test-compiled: compiled-install $(EXTERNAL)/.ready
 	H2WIRE_EXPECT=compiled $(PY) -P -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test: lint test-interpreted test-compiled

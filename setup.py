@@ -18,6 +18,10 @@ COMPILED_MODULES = [
     "h2wire/wire.py",
     "h2wire/frames.py",
     "h2wire/codec.py",
+    "h2wire/hyperframe/__init__.py",
+    "h2wire/hyperframe/exceptions.py",
+    "h2wire/hyperframe/flags.py",
+    "h2wire/hyperframe/frame.py",
 ]
 
 if os.environ.get("H2WIRE_PURE", "") not in ("", "0"):
