@@ -10,7 +10,10 @@ import os
 
 from setuptools import setup
 
-#: Every module of the package is compiled; the conftest guard checks it.
+#: Every module of the package is compiled, the hyperframe layer included (its
+#: mixins are mypyc traits, Flags implements the set protocol itself because a
+#: compiled class cannot subclass collections.abc.MutableSet); the conftest guard
+#: checks that each one loads as an extension module.
 COMPILED_MODULES = [
     "h2wire/__init__.py",
     "h2wire/codes.py",

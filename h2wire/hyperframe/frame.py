@@ -67,13 +67,21 @@ class FlagSet(Protocol):
 
 
 def _translate(err: FrameError) -> HyperframeError:
-    """h2wire's error as the hyperframe exception h2 expects (see exceptions.py)."""
+    """h2wire's error as the hyperframe exception h2 expects (see exceptions.py).
+
+    The native error is attached as ``__cause__`` here rather than relying on
+    ``raise ... from``, which mypyc-compiled code does not always record.
+    """
     message = str(err)
+    translated: HyperframeError
     if err.code == ErrorCode.FRAME_SIZE_ERROR:
-        return InvalidFrameError(message)
-    if err.field == "padding":
-        return InvalidPaddingError(message)
-    return InvalidDataError(message)
+        translated = InvalidFrameError(message)
+    elif err.field == "padding":
+        translated = InvalidPaddingError(message)
+    else:
+        translated = InvalidDataError(message)
+    translated.__cause__ = err
+    return translated
 
 
 def _raw_data_repr(data: bytes | memoryview | None) -> str:
