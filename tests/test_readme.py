@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,14 @@ def test_readme_has_examples() -> None:
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_example(index: int) -> None:
     namespace: dict[str, object] = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(BLOCKS[index], f"README block {index}", "exec"), namespace)
+    saved = dict(sys.modules)  # an example may call h2wire.hyperframe.install()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(BLOCKS[index], f"README block {index}", "exec"), namespace)
+    finally:
+        for name in set(sys.modules) - set(saved):
+            del sys.modules[name]
+        sys.modules.update(saved)
     # A comment showing bytes after `wire = ...` must be what the code produced.
     for expected in re.findall(r"^wire = .*# (b'.*')$", BLOCKS[index], flags=re.M):
         assert repr(namespace["wire"]) == expected
