@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 EXTERNAL := .build/external
 EXTERNAL_SDISTS := hyperframe==6.1.0 h2==4.4.1
 
-.PHONY: all venv lint test test-interpreted test-compiled compiled-install external build clean
+.PHONY: all venv lint test test-interpreted test-compiled compiled-install external build bench clean
 
 all: test
 
@@ -34,8 +34,8 @@ $(EXTERNAL)/.ready: $(STAMP) tests/vectors/http2-frame-test-case/LICENSE
 external: $(EXTERNAL)/.ready
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check h2wire tests setup.py
-	$(VENV)/bin/ruff format --check h2wire tests setup.py
+	$(VENV)/bin/ruff check h2wire tests bench setup.py
+	$(VENV)/bin/ruff format --check h2wire tests bench setup.py
 	$(VENV)/bin/mypy --strict h2wire tests
 
 # Interpreted: the .py sources of this checkout come first on sys.path.
@@ -56,6 +56,12 @@ test-compiled: compiled-install $(EXTERNAL)/.ready
 	H2WIRE_EXPECT=compiled $(PY) -P -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test: lint test-interpreted test-compiled
+
+# Benchmarks against hyperframe 6.1.0 (not part of make test: nothing asserts a
+# timing).  Updates bench/results/ and the table in README.md.
+BENCH_ARGS ?= --rounds 7 --update-readme
+bench: compiled-install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 build: $(STAMP)
 	rm -rf build h2wire.egg-info dist
