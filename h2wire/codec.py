@@ -92,6 +92,17 @@ def _fail(
     )
 
 
+def _take(buf: bytes, start: int, end: int) -> bytes:
+    """``buf[start:end]``, without a copy when that is all of ``buf``.
+
+    CPython returns the same object for a full slice of a bytes object; mypyc's
+    compiled slice always copies, which costs a whole payload copy per frame on
+    the parse_payload path (the hyperframe layer)."""
+    if start == 0 and end == len(buf):
+        return buf
+    return buf[start:end]
+
+
 def _u32(buf: bytes, pos: int) -> int:
     return (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3]
 
@@ -159,7 +170,7 @@ def _parse_body(
             )
         return DataFrame(
             stream_id,
-            buf[start:end],
+            _take(buf, start, end),
             end_stream=bool(flags & FLAG_END_STREAM),
             undefined_flags=flags & 0xF6,
         )
@@ -185,7 +196,7 @@ def _parse_body(
             raise _overlap(HEADERS, pad, end - pos, stream_id)
         return HeadersFrame(
             stream_id,
-            buf[pos : end - pad],
+            _take(buf, pos, end - pad),
             end_stream=bool(flags & FLAG_END_STREAM),
             end_headers=bool(flags & FLAG_END_HEADERS),
             priority=priority,
@@ -200,7 +211,7 @@ def _parse_body(
     if frame_type == CONTINUATION:
         return ContinuationFrame(
             stream_id,
-            buf[start:end],
+            _take(buf, start, end),
             end_headers=bool(flags & FLAG_END_HEADERS),
             undefined_flags=flags & 0xFB,
         )
@@ -343,8 +354,8 @@ def _parse_body(
 
     extension = _REGISTRY.get(frame_type)
     if extension is not None:
-        return extension.from_payload(flags, stream_id, buf[start:end])
-    return UnknownFrame(frame_type, stream_id, buf[start:end], undefined_flags=flags)
+        return extension.from_payload(flags, stream_id, _take(buf, start, end))
+    return UnknownFrame(frame_type, stream_id, _take(buf, start, end), undefined_flags=flags)
 
 
 def _oversized(frame_type: int, length: int, max_frame_size: int, stream_id: int) -> FrameError:
@@ -361,9 +372,8 @@ def _oversized(frame_type: int, length: int, max_frame_size: int, stream_id: int
     )
 
 
-def _check_max(max_frame_size: int) -> None:
-    if not 0 <= max_frame_size <= MAX_FRAME_SIZE_LIMIT:
-        raise ValueError(f"max_frame_size must be in 0..2**24-1, got {max_frame_size}")
+def _bad_max(max_frame_size: int) -> ValueError:
+    return ValueError(f"max_frame_size must be in 0..2**24-1, got {max_frame_size}")
 
 
 def _parse(buf: bytes, offset: int, max_frame_size: int) -> tuple[Frame, int]:
@@ -407,7 +417,8 @@ def parse_frame(
     with ``needed`` set when ``data`` ends before the frame does, and
     :class:`~h2wire.FrameError` for any framing rule violation.
     """
-    _check_max(max_frame_size)
+    if not 0 <= max_frame_size <= MAX_FRAME_SIZE_LIMIT:
+        raise _bad_max(max_frame_size)
     if isinstance(data, bytes):
         return _parse(data, offset, max_frame_size)
     view = memoryview(data)

@@ -30,17 +30,12 @@ from h2wire.wire import (
     ALTSVC,
     CONTINUATION,
     DATA,
-    DEPENDENCY,
     FLAG_ACK,
     FLAG_END_HEADERS,
     FLAG_END_STREAM,
     FLAG_PADDED,
     FLAG_PRIORITY,
     GOAWAY,
-    HEADER,
-    HEADER_PRIORITY,
-    HEADER_U32,
-    HEADER_U32_U32,
     HEADERS,
     MAX_FRAME_SIZE_LIMIT,
     MAX_PAYLOAD,
@@ -54,9 +49,10 @@ from h2wire.wire import (
     PRIORITY_UPDATE,
     PUSH_PROMISE,
     RST_STREAM,
-    SETTING,
     SETTINGS,
     WINDOW_UPDATE,
+    header,
+    header_int,
 )
 
 try:
@@ -98,27 +94,22 @@ def _type_error(expected: str, value: object) -> TypeError:
     return TypeError(f"{expected} object expected; got {type(value).__name__}")
 
 
-def _check_stream_id(frame: str, stream_id: int) -> None:
-    if not 0 <= stream_id <= MAX_STREAM_ID:
-        raise _error(_PROTOCOL, frame, "stream_id", f"must be in 0..2**31-1 (got {stream_id})", 0)
-
-
-def _check_on_stream(frame: str, stream_id: int) -> None:
-    """Frames that belong to a stream: non-zero 31-bit id."""
+def _bad_stream_id(frame: str, stream_id: int) -> FrameError:
+    """The error for a stream id outside 1..2**31-1 (or 0..2**31-1)."""
     if stream_id == 0:
-        raise _error(_PROTOCOL, frame, "stream_id", "must be non-zero", 0)
-    _check_stream_id(frame, stream_id)
+        return _error(_PROTOCOL, frame, "stream_id", "must be non-zero", 0)
+    return _error(_PROTOCOL, frame, "stream_id", f"must be in 0..2**31-1 (got {stream_id})", 0)
 
 
-def _check_on_connection(frame: str, stream_id: int) -> None:
-    """Connection-level frames: stream id 0."""
-    if stream_id != 0:
-        raise _error(_PROTOCOL, frame, "stream_id", f"must be 0 (got {stream_id})", stream_id)
+def _not_connection(frame: str, stream_id: int) -> FrameError:
+    """The error for a connection-level frame on a stream."""
+    return _error(_PROTOCOL, frame, "stream_id", f"must be 0 (got {stream_id})", stream_id)
 
 
-def _check_bytes(frame: str, field: str, value: bytes) -> None:
-    if not isinstance(value, bytes):
-        raise _type_error("bytes", value)
+def _too_long(frame: str, length: int, stream_id: int) -> FrameError:
+    return _error(
+        _FRAME_SIZE, frame, "length", f"payload of {length} octets exceeds 2**24-1", stream_id
+    )
 
 
 def _check_undefined_flags(frame: str, flags: int, defined: int, stream_id: int) -> None:
@@ -132,23 +123,15 @@ def _check_undefined_flags(frame: str, flags: int, defined: int, stream_id: int)
         )
 
 
-def _check_padding(frame: str, padding: bytes | None, stream_id: int) -> int:
-    """Validate optional padding; return the octets it adds to the payload."""
-    if padding is None:
-        return 0
-    _check_bytes(frame, "padding", padding)
+def _padding_size(frame: str, padding: bytes, stream_id: int) -> int:
+    """Validate padding that is present; return the octets it adds to the payload."""
+    if not isinstance(padding, bytes):
+        raise _type_error("bytes or None", padding)
     if len(padding) > 255:
         raise _error(
             _PROTOCOL, frame, "padding", f"at most 255 octets (got {len(padding)})", stream_id
         )
     return 1 + len(padding)
-
-
-def _check_length(frame: str, length: int, stream_id: int) -> None:
-    if length > MAX_PAYLOAD:
-        raise _error(
-            _FRAME_SIZE, frame, "length", f"payload of {length} octets exceeds 2**24-1", stream_id
-        )
 
 
 def _check_dependency(frame: str, stream_id: int, depends_on: int, weight: int) -> None:
@@ -175,10 +158,6 @@ def _brief(value: object) -> str:
 
 def _rebuild(cls: Callable[..., Frame], kwargs: dict[str, object]) -> Frame:
     return cls(**kwargs)
-
-
-def _header(length: int, frame_type: int, flags: int, stream_id: int) -> bytes:
-    return HEADER.pack(length >> 8, length & 0xFF, frame_type, flags, stream_id)
 
 
 # --------------------------------------------------------------------------
@@ -295,9 +274,15 @@ class DataFrame(Frame):
         padding: bytes | None = None,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_stream("DATA", stream_id)
-        _check_bytes("DATA", "data", data)
-        _check_length("DATA", len(data) + _check_padding("DATA", padding, stream_id), stream_id)
+        if not 0 < stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("DATA", stream_id)
+        if not isinstance(data, bytes):
+            raise _type_error("bytes", data)
+        length = len(data)
+        if padding is not None:
+            length += _padding_size("DATA", padding, stream_id)
+        if length > MAX_PAYLOAD:
+            raise _too_long("DATA", length, stream_id)
         if undefined_flags:
             _check_undefined_flags("DATA", undefined_flags, 0x09, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -331,17 +316,10 @@ class DataFrame(Frame):
         data = self.data
         padding = self.padding
         if padding is None:
-            n = len(data)
-            return HEADER.pack(n >> 8, n & 0xFF, DATA, self.flags, self.stream_id) + data
+            return header(len(data), DATA, self.flags, self.stream_id) + data
         n = len(data) + 1 + len(padding)
-        return b"".join(
-            (
-                HEADER.pack(n >> 8, n & 0xFF, DATA, self.flags, self.stream_id),
-                bytes((len(padding),)),
-                data,
-                padding,
-            )
-        )
+        head = (header_int(n, DATA, self.flags, self.stream_id) << 8) | len(padding)
+        return b"".join((head.to_bytes(10, "big"), data, padding))
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -366,9 +344,11 @@ class HeadersFrame(Frame):
         padding: bytes | None = None,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_stream("HEADERS", stream_id)
-        _check_bytes("HEADERS", "data", data)
-        extra = _check_padding("HEADERS", padding, stream_id)
+        if not 0 < stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("HEADERS", stream_id)
+        if not isinstance(data, bytes):
+            raise _type_error("bytes", data)
+        extra = 0 if padding is None else _padding_size("HEADERS", padding, stream_id)
         if priority is not None:
             if not isinstance(priority, StreamDependency):
                 raise _type_error("StreamDependency or None", priority)
@@ -382,7 +362,8 @@ class HeadersFrame(Frame):
                     _STREAM,
                 )
             extra += 5
-        _check_length("HEADERS", len(data) + extra, stream_id)
+        if len(data) + extra > MAX_PAYLOAD:
+            raise _too_long("HEADERS", len(data) + extra, stream_id)
         if undefined_flags:
             _check_undefined_flags("HEADERS", undefined_flags, 0x2D, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -421,21 +402,21 @@ class HeadersFrame(Frame):
         padding = self.padding
         priority = self.priority
         if padding is None and priority is None:
-            n = len(data)
-            return HEADER.pack(n >> 8, n & 0xFF, HEADERS, self.flags, self.stream_id) + data
-        n = self.length
-        parts = [HEADER.pack(n >> 8, n & 0xFF, HEADERS, self.flags, self.stream_id)]
+            return header(len(data), HEADERS, self.flags, self.stream_id) + data
+        head = header_int(self.length, HEADERS, self.flags, self.stream_id)
+        size = 9
         if padding is not None:
-            parts.append(bytes((len(padding),)))
+            head = (head << 8) | len(padding)
+            size += 1
         if priority is not None:
             dependency = priority.depends_on
             if priority.exclusive:
                 dependency |= 0x80000000
-            parts.append(DEPENDENCY.pack(dependency, priority.weight))
-        parts.append(data)
-        if padding is not None:
-            parts.append(padding)
-        return b"".join(parts)
+            head = (head << 40) | (dependency << 8) | priority.weight
+            size += 5
+        if padding is None:
+            return head.to_bytes(size, "big") + data
+        return b"".join((head.to_bytes(size, "big"), data, padding))
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -456,7 +437,8 @@ class PriorityFrame(Frame):
         *,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_stream("PRIORITY", stream_id)
+        if not 0 < stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("PRIORITY", stream_id)
         _check_dependency("PRIORITY", stream_id, depends_on, weight)
         if undefined_flags:
             _check_undefined_flags("PRIORITY", undefined_flags, 0, stream_id)
@@ -478,9 +460,8 @@ class PriorityFrame(Frame):
         dependency = self.depends_on
         if self.exclusive:
             dependency |= 0x80000000
-        return HEADER_PRIORITY.pack(
-            0, 5, PRIORITY, self.undefined_flags, self.stream_id, dependency, self.weight
-        )
+        head = header_int(5, PRIORITY, self.undefined_flags, self.stream_id)
+        return ((head << 40) | (dependency << 8) | self.weight).to_bytes(14, "big")
 
 
 def _check_u32(frame: str, field: str, value: int, stream_id: int) -> None:
@@ -496,7 +477,8 @@ class RstStreamFrame(Frame):
     undefined_flags: int
 
     def __init__(self, stream_id: int, error_code: int = 0, *, undefined_flags: int = 0) -> None:
-        _check_on_stream("RST_STREAM", stream_id)
+        if not 0 < stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("RST_STREAM", stream_id)
         _check_u32("RST_STREAM", "error_code", error_code, stream_id)
         if undefined_flags:
             _check_undefined_flags("RST_STREAM", undefined_flags, 0, stream_id)
@@ -513,13 +495,14 @@ class RstStreamFrame(Frame):
         return 4
 
     def serialize(self) -> bytes:
-        return HEADER_U32.pack(
-            0, 4, RST_STREAM, self.undefined_flags, self.stream_id, self.error_code
-        )
+        head = header_int(4, RST_STREAM, self.undefined_flags, self.stream_id)
+        return ((head << 32) | self.error_code).to_bytes(13, "big")
 
 
 #: SETTINGS whose value is a boolean 0/1 (RFC 9113 §6.5.2, RFC 8441, RFC 9218).
 _BOOLEAN_SETTINGS: Final = (0x2, 0x8, 0x9)
+#: SETTINGS whose value has a rule beyond "32-bit".
+_VALUE_RULES: Final = frozenset((0x2, 0x4, 0x5, 0x8, 0x9))
 
 _Key = TypeVar("_Key", bound=int)
 
@@ -573,7 +556,8 @@ class SettingsFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_connection("SETTINGS", stream_id)
+        if stream_id != 0:
+            raise _not_connection("SETTINGS", stream_id)
         pairs: Iterable[tuple[int, int]]
         if isinstance(settings, (list, tuple)):  # the common case, and cheaper than the ABC check
             pairs = settings
@@ -583,14 +567,19 @@ class SettingsFrame(Frame):
             pairs = settings
         entries: list[tuple[int, int]] = []
         for identifier, value in pairs:
-            _check_setting(identifier, value, stream_id)
+            # Only identifiers with a value rule, or values out of range, need the checker.
+            if identifier in _VALUE_RULES or not (
+                0 <= identifier <= MAX_U16 and 0 <= value <= MAX_U32
+            ):
+                _check_setting(identifier, value, stream_id)
             # "+ 0" makes an IntEnum member a plain int (int() is a call when compiled).
             entries.append((identifier + 0, value + 0))
         if ack and entries:
             raise _error(
                 _FRAME_SIZE, "SETTINGS", "settings", "an ACK must carry no settings", stream_id
             )
-        _check_length("SETTINGS", 6 * len(entries), stream_id)
+        if 6 * len(entries) > MAX_PAYLOAD:
+            raise _too_long("SETTINGS", 6 * len(entries), stream_id)
         if undefined_flags:
             _check_undefined_flags("SETTINGS", undefined_flags, FLAG_ACK, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -613,11 +602,9 @@ class SettingsFrame(Frame):
         return dict(self.settings)
 
     def serialize(self) -> bytes:
-        n = 6 * len(self.settings)
-        parts = [HEADER.pack(n >> 8, n & 0xFF, SETTINGS, self.flags, 0)]
-        pack = SETTING.pack
+        parts = [header(6 * len(self.settings), SETTINGS, self.flags, 0)]
         for identifier, value in self.settings:
-            parts.append(pack(identifier, value))
+            parts.append(((identifier << 32) | value).to_bytes(6, "big"))
         return b"".join(parts)
 
 
@@ -652,11 +639,14 @@ class PushPromiseFrame(Frame):
         padding: bytes | None = None,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_stream("PUSH_PROMISE", stream_id)
+        if not 0 < stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("PUSH_PROMISE", stream_id)
         _check_promised("PUSH_PROMISE", promised_stream_id, stream_id)
-        _check_bytes("PUSH_PROMISE", "data", data)
-        extra = _check_padding("PUSH_PROMISE", padding, stream_id)
-        _check_length("PUSH_PROMISE", 4 + len(data) + extra, stream_id)
+        if not isinstance(data, bytes):
+            raise _type_error("bytes", data)
+        extra = 0 if padding is None else _padding_size("PUSH_PROMISE", padding, stream_id)
+        if 4 + len(data) + extra > MAX_PAYLOAD:
+            raise _too_long("PUSH_PROMISE", 4 + len(data) + extra, stream_id)
         if undefined_flags:
             _check_undefined_flags("PUSH_PROMISE", undefined_flags, 0x0C, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -683,29 +673,12 @@ class PushPromiseFrame(Frame):
         return 5 + len(self.data) + len(padding)
 
     def serialize(self) -> bytes:
-        n = self.length
         padding = self.padding
+        head = header_int(self.length, PUSH_PROMISE, self.flags, self.stream_id)
         if padding is None:
-            return (
-                HEADER_U32.pack(
-                    n >> 8,
-                    n & 0xFF,
-                    PUSH_PROMISE,
-                    self.flags,
-                    self.stream_id,
-                    self.promised_stream_id,
-                )
-                + self.data
-            )
-        return b"".join(
-            (
-                HEADER.pack(n >> 8, n & 0xFF, PUSH_PROMISE, self.flags, self.stream_id),
-                bytes((len(padding),)),
-                self.promised_stream_id.to_bytes(4, "big"),
-                self.data,
-                padding,
-            )
-        )
+            return ((head << 32) | self.promised_stream_id).to_bytes(13, "big") + self.data
+        head = (((head << 8) | len(padding)) << 32) | self.promised_stream_id
+        return b"".join((head.to_bytes(14, "big"), self.data, padding))
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -724,8 +697,10 @@ class PingFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_connection("PING", stream_id)
-        _check_bytes("PING", "opaque_data", opaque_data)
+        if stream_id != 0:
+            raise _not_connection("PING", stream_id)
+        if not isinstance(opaque_data, bytes):
+            raise _type_error("bytes", opaque_data)
         if len(opaque_data) != 8:
             raise _error(
                 _FRAME_SIZE,
@@ -752,7 +727,7 @@ class PingFrame(Frame):
         return 8
 
     def serialize(self) -> bytes:
-        return HEADER.pack(0, 8, PING, self.flags, 0) + self.opaque_data
+        return header(8, PING, self.flags, 0) + self.opaque_data
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -773,7 +748,8 @@ class GoAwayFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_connection("GOAWAY", stream_id)
+        if stream_id != 0:
+            raise _not_connection("GOAWAY", stream_id)
         if not 0 <= last_stream_id <= MAX_STREAM_ID:
             raise _error(
                 _PROTOCOL,
@@ -783,8 +759,10 @@ class GoAwayFrame(Frame):
                 0,
             )
         _check_u32("GOAWAY", "error_code", error_code, 0)
-        _check_bytes("GOAWAY", "debug_data", debug_data)
-        _check_length("GOAWAY", 8 + len(debug_data), 0)
+        if not isinstance(debug_data, bytes):
+            raise _type_error("bytes", debug_data)
+        if 8 + len(debug_data) > MAX_PAYLOAD:
+            raise _too_long("GOAWAY", 8 + len(debug_data), 0)
         if undefined_flags:
             _check_undefined_flags("GOAWAY", undefined_flags, 0, 0)
         object.__setattr__(self, "stream_id", stream_id)
@@ -802,19 +780,9 @@ class GoAwayFrame(Frame):
         return 8 + len(self.debug_data)
 
     def serialize(self) -> bytes:
-        n = 8 + len(self.debug_data)
-        return (
-            HEADER_U32_U32.pack(
-                n >> 8,
-                n & 0xFF,
-                GOAWAY,
-                self.undefined_flags,
-                0,
-                self.last_stream_id,
-                self.error_code,
-            )
-            + self.debug_data
-        )
+        head = header_int(8 + len(self.debug_data), GOAWAY, self.undefined_flags, 0)
+        fixed = (((head << 32) | self.last_stream_id) << 32) | self.error_code
+        return fixed.to_bytes(17, "big") + self.debug_data
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -825,7 +793,8 @@ class WindowUpdateFrame(Frame):
     undefined_flags: int
 
     def __init__(self, stream_id: int, window_increment: int, *, undefined_flags: int = 0) -> None:
-        _check_stream_id("WINDOW_UPDATE", stream_id)
+        if not 0 <= stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("WINDOW_UPDATE", stream_id)
         if not 1 <= window_increment <= MAX_WINDOW_INCREMENT:
             raise _error(
                 _PROTOCOL,
@@ -850,9 +819,8 @@ class WindowUpdateFrame(Frame):
         return 4
 
     def serialize(self) -> bytes:
-        return HEADER_U32.pack(
-            0, 4, WINDOW_UPDATE, self.undefined_flags, self.stream_id, self.window_increment
-        )
+        head = header_int(4, WINDOW_UPDATE, self.undefined_flags, self.stream_id)
+        return ((head << 32) | self.window_increment).to_bytes(13, "big")
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -871,9 +839,12 @@ class ContinuationFrame(Frame):
         end_headers: bool = False,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_stream("CONTINUATION", stream_id)
-        _check_bytes("CONTINUATION", "data", data)
-        _check_length("CONTINUATION", len(data), stream_id)
+        if not 0 < stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("CONTINUATION", stream_id)
+        if not isinstance(data, bytes):
+            raise _type_error("bytes", data)
+        if len(data) > MAX_PAYLOAD:
+            raise _too_long("CONTINUATION", len(data), stream_id)
         if undefined_flags:
             _check_undefined_flags("CONTINUATION", undefined_flags, FLAG_END_HEADERS, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -893,8 +864,7 @@ class ContinuationFrame(Frame):
 
     def serialize(self) -> bytes:
         data = self.data
-        n = len(data)
-        return HEADER.pack(n >> 8, n & 0xFF, CONTINUATION, self.flags, self.stream_id) + data
+        return header(len(data), CONTINUATION, self.flags, self.stream_id) + data
 
 
 # --------------------------------------------------------------------------
@@ -918,9 +888,12 @@ class AltSvcFrame(Frame):
         *,
         undefined_flags: int = 0,
     ) -> None:
-        _check_stream_id("ALTSVC", stream_id)
-        _check_bytes("ALTSVC", "origin", origin)
-        _check_bytes("ALTSVC", "field_value", field_value)
+        if not 0 <= stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("ALTSVC", stream_id)
+        if not isinstance(origin, bytes):
+            raise _type_error("bytes", origin)
+        if not isinstance(field_value, bytes):
+            raise _type_error("bytes", field_value)
         if len(origin) > MAX_U16:
             raise _error(
                 _FRAME_SIZE,
@@ -929,7 +902,8 @@ class AltSvcFrame(Frame):
                 f"at most 65535 octets (got {len(origin)})",
                 stream_id,
             )
-        _check_length("ALTSVC", 2 + len(origin) + len(field_value), stream_id)
+        if 2 + len(origin) + len(field_value) > MAX_PAYLOAD:
+            raise _too_long("ALTSVC", 2 + len(origin) + len(field_value), stream_id)
         if undefined_flags:
             _check_undefined_flags("ALTSVC", undefined_flags, 0, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -953,14 +927,9 @@ class AltSvcFrame(Frame):
 
     def serialize(self) -> bytes:
         origin = self.origin
-        n = 2 + len(origin) + len(self.field_value)
+        head = header_int(self.length, ALTSVC, self.undefined_flags, self.stream_id)
         return b"".join(
-            (
-                HEADER.pack(n >> 8, n & 0xFF, ALTSVC, self.undefined_flags, self.stream_id),
-                len(origin).to_bytes(2, "big"),
-                origin,
-                self.field_value,
-            )
+            (((head << 16) | len(origin)).to_bytes(11, "big"), origin, self.field_value)
         )
 
 
@@ -978,11 +947,13 @@ class OriginFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
-        _check_stream_id("ORIGIN", stream_id)
+        if not 0 <= stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("ORIGIN", stream_id)
         entries = tuple(origins)
         total = 0
         for origin in entries:
-            _check_bytes("ORIGIN", "origins", origin)
+            if not isinstance(origin, bytes):
+                raise _type_error("bytes", origin)
             if len(origin) > MAX_U16:
                 raise _error(
                     _FRAME_SIZE,
@@ -992,7 +963,8 @@ class OriginFrame(Frame):
                     stream_id,
                 )
             total += 2 + len(origin)
-        _check_length("ORIGIN", total, stream_id)
+        if total > MAX_PAYLOAD:
+            raise _too_long("ORIGIN", total, stream_id)
         if undefined_flags:
             _check_undefined_flags("ORIGIN", undefined_flags, 0, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -1013,8 +985,7 @@ class OriginFrame(Frame):
         return sum(2 + len(origin) for origin in self.origins)
 
     def serialize(self) -> bytes:
-        n = self.length
-        parts = [HEADER.pack(n >> 8, n & 0xFF, ORIGIN, self.undefined_flags, self.stream_id)]
+        parts = [header(self.length, ORIGIN, self.undefined_flags, self.stream_id)]
         for origin in self.origins:
             parts.append(len(origin).to_bytes(2, "big"))
             parts.append(origin)
@@ -1038,7 +1009,8 @@ class PriorityUpdateFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
-        _check_on_connection("PRIORITY_UPDATE", stream_id)
+        if stream_id != 0:
+            raise _not_connection("PRIORITY_UPDATE", stream_id)
         if not 0 < prioritized_stream_id <= MAX_STREAM_ID:
             raise _error(
                 _PROTOCOL,
@@ -1047,8 +1019,10 @@ class PriorityUpdateFrame(Frame):
                 f"must be in 1..2**31-1 (got {prioritized_stream_id})",
                 0,
             )
-        _check_bytes("PRIORITY_UPDATE", "field_value", field_value)
-        _check_length("PRIORITY_UPDATE", 4 + len(field_value), 0)
+        if not isinstance(field_value, bytes):
+            raise _type_error("bytes", field_value)
+        if 4 + len(field_value) > MAX_PAYLOAD:
+            raise _too_long("PRIORITY_UPDATE", 4 + len(field_value), 0)
         if undefined_flags:
             _check_undefined_flags("PRIORITY_UPDATE", undefined_flags, 0, 0)
         object.__setattr__(self, "stream_id", stream_id)
@@ -1065,18 +1039,8 @@ class PriorityUpdateFrame(Frame):
         return 4 + len(self.field_value)
 
     def serialize(self) -> bytes:
-        n = 4 + len(self.field_value)
-        return (
-            HEADER_U32.pack(
-                n >> 8,
-                n & 0xFF,
-                PRIORITY_UPDATE,
-                self.undefined_flags,
-                0,
-                self.prioritized_stream_id,
-            )
-            + self.field_value
-        )
+        head = header_int(self.length, PRIORITY_UPDATE, self.undefined_flags, 0)
+        return ((head << 32) | self.prioritized_stream_id).to_bytes(13, "big") + self.field_value
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -1107,9 +1071,12 @@ class UnknownFrame(Frame):
                 f"must be an octet with no registered class (got {frame_type})",
                 stream_id,
             )
-        _check_stream_id("unknown", stream_id)
-        _check_bytes("unknown", "payload", payload)
-        _check_length("unknown", len(payload), stream_id)
+        if not 0 <= stream_id <= MAX_STREAM_ID:
+            raise _bad_stream_id("unknown", stream_id)
+        if not isinstance(payload, bytes):
+            raise _type_error("bytes", payload)
+        if len(payload) > MAX_PAYLOAD:
+            raise _too_long("unknown", len(payload), stream_id)
         if undefined_flags:
             _check_undefined_flags("unknown", undefined_flags, 0, stream_id)
         object.__setattr__(self, "stream_id", stream_id)
@@ -1131,11 +1098,7 @@ class UnknownFrame(Frame):
 
     def serialize(self) -> bytes:
         payload = self.payload
-        n = len(payload)
-        return (
-            HEADER.pack(n >> 8, n & 0xFF, self.frame_type, self.undefined_flags, self.stream_id)
-            + payload
-        )
+        return header(len(payload), self.frame_type, self.undefined_flags, self.stream_id) + payload
 
 
 # Class constants (assigned here, outside the dataclass bodies; see module doc).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import hyperframe.exceptions as real_exceptions
 import hyperframe.frame as real
 import pytest
 from hypothesis import given
@@ -154,7 +155,12 @@ def test_repr_matches_hyperframe(pair: tuple[h.Frame, hf.Frame]) -> None:
     raw = native.serialize()
     ours = parse_layer(raw)
     theirs, length = real.Frame.parse_frame_header(memoryview(raw[:9]))
-    theirs.parse_body(memoryview(raw[9 : 9 + length]))
+    try:
+        theirs.parse_body(memoryview(raw[9 : 9 + length]))
+    except real_exceptions.InvalidPaddingError:
+        # Difference 2: HEADERS padding that exactly fills the payload is valid.
+        assert isinstance(ours, hf.HeadersFrame) and ours.data == b"" and ours.pad_length
+        return
     assert repr(ours) == repr(theirs)
 
 

@@ -213,3 +213,11 @@ def test_errors_pickle() -> None:
     assert not back.is_connection_error
     inc = pickle.loads(pickle.dumps(h.IncompleteFrameError(20, 5)))
     assert inc.needed == 20
+
+
+def test_every_frame_class_is_its_own_frozen_dataclass() -> None:
+    for cls in [*h.FRAME_TYPES.values(), h.UnknownFrame]:
+        assert "__dataclass_fields__" in cls.__dict__, cls.__name__
+        params = cls.__dict__["__dataclass_params__"]
+        assert params.frozen and not params.init, cls.__name__
+        assert [f.name for f in dataclasses.fields(cls)][-1] == "undefined_flags"

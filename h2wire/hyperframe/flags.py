@@ -22,7 +22,11 @@ class Flags:
     """
 
     def __init__(self, defined_flags: Iterable[Flag]) -> None:
-        self._valid_flags: frozenset[str] = frozenset(flag.name for flag in defined_flags)
+        # Frames pass their class's list, which is kept as is (no copy, no set
+        # built per frame); add() scans it, and it has at most four entries.
+        self._defined: list[Flag] | tuple[Flag, ...] = (
+            defined_flags if isinstance(defined_flags, (list, tuple)) else tuple(defined_flags)
+        )
         self._flags: set[str] = set()
 
     def __repr__(self) -> str:
@@ -52,9 +56,12 @@ class Flags:
 
     def add(self, value: str) -> None:
         """Add a defined flag; ``ValueError`` for any other name."""
-        if value not in self._valid_flags:
-            raise ValueError(f"Unexpected flag: {value}. Valid flags are: {set(self._valid_flags)}")
-        self._flags.add(value)
+        for flag in self._defined:
+            if flag[0] == value:
+                self._flags.add(value)
+                return
+        valid = {flag[0] for flag in self._defined}
+        raise ValueError(f"Unexpected flag: {value}. Valid flags are: {valid}")
 
     def discard(self, value: str) -> None:
         self._flags.discard(value)

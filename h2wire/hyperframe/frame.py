@@ -25,7 +25,7 @@ from h2wire.hyperframe.exceptions import (
     UnknownFrameError,
 )
 from h2wire.hyperframe.flags import Flag, Flags
-from h2wire.wire import DEPENDENCY, HEADER, MAX_STREAM_ID
+from h2wire.wire import DEPENDENCY, MAX_STREAM_ID, header
 
 try:
     from mypy_extensions import mypyc_attr, trait
@@ -49,6 +49,20 @@ FRAME_MAX_ALLOWED_LEN: Final = 2**24 - 1
 _HAS_STREAM: Final = "has-stream"
 _NO_STREAM: Final = "no-stream"
 _EITHER: Final = "either"
+
+
+#: The flags each frame type defines (shared by the class and its instances).
+_NO_FLAGS: Final[list[Flag]] = []
+_ACK_FLAGS: Final = [Flag("ACK", 0x01)]
+_END_HEADERS_FLAGS: Final = [Flag("END_HEADERS", 0x04)]
+_DATA_FLAGS: Final = [Flag("END_STREAM", 0x01), Flag("PADDED", 0x08)]
+_HEADERS_FLAGS: Final = [
+    Flag("END_STREAM", 0x01),
+    Flag("END_HEADERS", 0x04),
+    Flag("PADDED", 0x08),
+    Flag("PRIORITY", 0x20),
+]
+_PUSH_PROMISE_FLAGS: Final = [Flag("END_HEADERS", 0x04), Flag("PADDED", 0x08)]
 
 
 class FlagSet(Protocol):
@@ -115,13 +129,25 @@ class Frame:
     body_len: int
 
     def __init__(self, stream_id: int, flags: Iterable[str] = ()) -> None:
+        self._setup(stream_id, flags, self._TYPE, self.defined_flags, self.stream_association)
+
+    def _setup(
+        self,
+        stream_id: int,
+        flags: Iterable[str],
+        type_code: int,
+        defined_flags: list[Flag],
+        association: str | None,
+    ) -> None:
+        # The built-in classes call this with module constants: reading the
+        # ClassVars through self is a generic attribute lookup when compiled.
         self.stream_id = stream_id
-        self.type = None if self._TYPE < 0 else self._TYPE
-        self.flags = Flags(self.defined_flags)
+        self.type = None if type_code < 0 else type_code
+        new_flags = Flags(defined_flags)
+        self.flags = new_flags
         self.body_len = 0
         for flag in flags:
-            self.flags.add(flag)
-        association = self.stream_association
+            new_flags.add(flag)
         if not stream_id and association == _HAS_STREAM:
             raise InvalidDataError(f"Stream ID must be non-zero for {type(self).__name__}")
         if stream_id and association == _NO_STREAM:
@@ -187,10 +213,11 @@ class Frame:
 
     def parse_flags(self, flag_byte: int) -> FlagSet:
         """Add the defined flags whose bits are set in ``flag_byte``."""
+        flags = self.flags
         for name, bit in self.defined_flags:
             if flag_byte & bit:
-                self.flags.add(name)
-        return self.flags
+                flags.add(name)
+        return flags
 
     def _flag_byte(self) -> int:
         byte = 0
@@ -294,7 +321,7 @@ class Priority:
 class DataFrame(Frame, Padding):
     """DATA: ``data``, ``pad_length``; flags END_STREAM, PADDED."""
 
-    defined_flags: ClassVar[list[Flag]] = [Flag("END_STREAM", 0x01), Flag("PADDED", 0x08)]
+    defined_flags: ClassVar[list[Flag]] = _DATA_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
     _TYPE: ClassVar[int] = 0x0
 
@@ -308,7 +335,7 @@ class DataFrame(Frame, Padding):
         pad_length: int = 0,
         flags: Iterable[str] = (),
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x0, _DATA_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.data = data
 
@@ -350,12 +377,7 @@ class DataFrame(Frame, Padding):
 class HeadersFrame(Frame, Padding, Priority):
     """HEADERS: ``data`` (field block fragment), padding and priority fields."""
 
-    defined_flags: ClassVar[list[Flag]] = [
-        Flag("END_STREAM", 0x01),
-        Flag("END_HEADERS", 0x04),
-        Flag("PADDED", 0x08),
-        Flag("PRIORITY", 0x20),
-    ]
+    defined_flags: ClassVar[list[Flag]] = _HEADERS_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
     _TYPE: ClassVar[int] = 0x1
 
@@ -372,7 +394,7 @@ class HeadersFrame(Frame, Padding, Priority):
         exclusive: bool = False,
         flags: Iterable[str] = (),
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x1, _HEADERS_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.depends_on = depends_on
         self.stream_weight = stream_weight
@@ -414,7 +436,7 @@ class HeadersFrame(Frame, Padding, Priority):
 class PriorityFrame(Frame, Priority):
     """PRIORITY: ``depends_on``, ``stream_weight`` (wire octet), ``exclusive``."""
 
-    defined_flags: ClassVar[list[Flag]] = []
+    defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
     _TYPE: ClassVar[int] = 0x2
 
@@ -427,7 +449,7 @@ class PriorityFrame(Frame, Priority):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x2, _NO_FLAGS, _HAS_STREAM)
         self.depends_on = depends_on
         self.stream_weight = stream_weight
         self.exclusive = exclusive
@@ -453,12 +475,12 @@ class PriorityFrame(Frame, Priority):
 class RstStreamFrame(Frame):
     """RST_STREAM: ``error_code``."""
 
-    defined_flags: ClassVar[list[Flag]] = []
+    defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
     _TYPE: ClassVar[int] = 0x3
 
     def __init__(self, stream_id: int, error_code: int = 0, *, flags: Iterable[str] = ()) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x3, _NO_FLAGS, _HAS_STREAM)
         self.error_code = error_code
 
     def _body_repr(self) -> str:
@@ -474,7 +496,7 @@ class RstStreamFrame(Frame):
 class SettingsFrame(Frame):
     """SETTINGS: ``settings`` dict (identifier -> value); flag ACK."""
 
-    defined_flags: ClassVar[list[Flag]] = [Flag("ACK", 0x01)]
+    defined_flags: ClassVar[list[Flag]] = _ACK_FLAGS
     stream_association: ClassVar[str | None] = _NO_STREAM
     _TYPE: ClassVar[int] = 0x4
 
@@ -497,7 +519,7 @@ class SettingsFrame(Frame):
         flags: Iterable[str] = (),
     ) -> None:
         flags = tuple(flags)
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x4, _ACK_FLAGS, _NO_STREAM)
         if settings and "ACK" in flags:
             raise InvalidDataError("Settings must be empty if ACK flag is set.")
         self.settings = settings or {}
@@ -517,7 +539,7 @@ class SettingsFrame(Frame):
 class PushPromiseFrame(Frame, Padding):
     """PUSH_PROMISE: ``promised_stream_id``, ``data``, ``pad_length``."""
 
-    defined_flags: ClassVar[list[Flag]] = [Flag("END_HEADERS", 0x04), Flag("PADDED", 0x08)]
+    defined_flags: ClassVar[list[Flag]] = _PUSH_PROMISE_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
     _TYPE: ClassVar[int] = 0x5
 
@@ -532,7 +554,7 @@ class PushPromiseFrame(Frame, Padding):
         pad_length: int = 0,
         flags: Iterable[str] = (),
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x5, _PUSH_PROMISE_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.promised_stream_id = promised_stream_id
         self.data = data
@@ -561,7 +583,7 @@ class PushPromiseFrame(Frame, Padding):
 class PingFrame(Frame):
     """PING: ``opaque_data`` (at most 8 octets; zero-filled to 8 when sent); flag ACK."""
 
-    defined_flags: ClassVar[list[Flag]] = [Flag("ACK", 0x01)]
+    defined_flags: ClassVar[list[Flag]] = _ACK_FLAGS
     stream_association: ClassVar[str | None] = _NO_STREAM
     _TYPE: ClassVar[int] = 0x6
 
@@ -570,7 +592,7 @@ class PingFrame(Frame):
     def __init__(
         self, stream_id: int = 0, opaque_data: bytes = b"", *, flags: Iterable[str] = ()
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x6, _ACK_FLAGS, _NO_STREAM)
         if len(opaque_data) > 8:
             raise InvalidFrameError(
                 f"PING frame may not have more than 8 bytes of data, got {len(opaque_data)}"
@@ -595,7 +617,7 @@ class PingFrame(Frame):
 class GoAwayFrame(Frame):
     """GOAWAY: ``last_stream_id``, ``error_code``, ``additional_data``."""
 
-    defined_flags: ClassVar[list[Flag]] = []
+    defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _NO_STREAM
     _TYPE: ClassVar[int] = 0x7
 
@@ -610,7 +632,7 @@ class GoAwayFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x7, _NO_FLAGS, _NO_STREAM)
         self.last_stream_id = last_stream_id
         self.error_code = error_code
         self.additional_data = additional_data
@@ -640,7 +662,7 @@ class WindowUpdateFrame(Frame):
     explicit value out of range raises :class:`InvalidDataError`.
     """
 
-    defined_flags: ClassVar[list[Flag]] = []
+    defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _EITHER
     _TYPE: ClassVar[int] = 0x8
 
@@ -651,7 +673,7 @@ class WindowUpdateFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x8, _NO_FLAGS, _EITHER)
         if window_increment is None:
             self.window_increment = 0
         elif not 1 <= window_increment <= MAX_STREAM_ID:
@@ -674,14 +696,14 @@ class WindowUpdateFrame(Frame):
 class ContinuationFrame(Frame):
     """CONTINUATION: ``data``; flag END_HEADERS."""
 
-    defined_flags: ClassVar[list[Flag]] = [Flag("END_HEADERS", 0x04)]
+    defined_flags: ClassVar[list[Flag]] = _END_HEADERS_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
     _TYPE: ClassVar[int] = 0x9
 
     data: bytes
 
     def __init__(self, stream_id: int, data: bytes = b"", *, flags: Iterable[str] = ()) -> None:
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0x9, _END_HEADERS_FLAGS, _HAS_STREAM)
         self.data = data
 
     def _body_repr(self) -> str:
@@ -699,7 +721,7 @@ class ContinuationFrame(Frame):
 class AltSvcFrame(Frame):
     """ALTSVC (RFC 7838): ``origin`` and ``field`` (the Alt-Svc field value)."""
 
-    defined_flags: ClassVar[list[Flag]] = []
+    defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _EITHER
     _TYPE: ClassVar[int] = 0xA
 
@@ -716,7 +738,7 @@ class AltSvcFrame(Frame):
     ) -> None:
         # origin and field are typed object so that compiled code reaches these
         # checks and raises InvalidDataError for str, as hyperframe does.
-        super().__init__(stream_id, flags)
+        self._setup(stream_id, flags, 0xA, _NO_FLAGS, _EITHER)
         if not isinstance(origin, bytes):
             raise InvalidDataError("AltSvc origin must be a bytestring.")
         if not isinstance(field, bytes):
@@ -782,7 +804,7 @@ class ExtensionFrame(Frame):
         n = len(body)
         if n > FRAME_MAX_ALLOWED_LEN:
             raise InvalidFrameError(f"ExtensionFrame body of {n} octets exceeds 2^24-1")
-        return HEADER.pack(n >> 8, n & 0xFF, frame_type, self.flag_byte, self.stream_id), body
+        return header(n, frame_type, self.flag_byte, self.stream_id), body
 
     def serialize(self) -> bytes:
         header, body = self._wire()
