@@ -100,6 +100,16 @@ PAYLOADS = {
 }  # fmt: skip
 
 
+def buffer_only(blob: bytes) -> None:
+    """frame_buffer's own work (bytearray, slices, memoryviews, del) without parsing."""
+    data = bytearray(blob)
+    while len(data) >= 9:
+        header = memoryview(data[:9])
+        length = (header[0] << 16) | (header[1] << 8) | header[2]
+        memoryview(data[9 : 9 + length])
+        del data[: 9 + length]
+
+
 def frame_buffer(F: ModuleType, blob: bytes, keep: bool = False, rep: bool = False) -> list[Any]:
     """Parse ``blob`` the way h2's FrameBuffer does (bytearray, memoryview slices)."""
     parse_header = F.Frame.parse_frame_header
@@ -190,6 +200,7 @@ def frame_api_cases(variant: str, samples: dict[str, bytes], blob: bytes) -> dic
         results[f"construct/{name}"] = per_op(CONSTRUCT[name][0], ns)
     frames = frame_buffer(F, blob, keep=True)
     results["mixed/parse"] = per_call(lambda: frame_buffer(F, blob))
+    results["mixed/buffer only"] = per_call(lambda: buffer_only(blob))
     results["mixed/parse+repr"] = per_call(lambda: frame_buffer(F, blob, rep=True))
     results["mixed/serialize"] = per_call(lambda: [f.serialize() for f in frames])
 

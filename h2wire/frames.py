@@ -45,6 +45,9 @@ from h2wire.wire import (
     MAX_WINDOW_INCREMENT,
     ORIGIN,
     PING,
+    PREFIX_PRIORITY,
+    PREFIX_RST_STREAM,
+    PREFIX_WINDOW_UPDATE,
     PRIORITY,
     PRIORITY_UPDATE,
     PUSH_PROMISE,
@@ -53,6 +56,7 @@ from h2wire.wire import (
     WINDOW_UPDATE,
     header,
     header_int,
+    prefix,
 )
 
 try:
@@ -460,8 +464,9 @@ class PriorityFrame(Frame):
         dependency = self.depends_on
         if self.exclusive:
             dependency |= 0x80000000
-        head = header_int(5, PRIORITY, self.undefined_flags, self.stream_id)
-        return ((head << 40) | (dependency << 8) | self.weight).to_bytes(14, "big")
+        flags = self.undefined_flags
+        head = PREFIX_PRIORITY if flags == 0 else prefix(5, PRIORITY, flags)
+        return head + ((self.stream_id << 40) | (dependency << 8) | self.weight).to_bytes(9, "big")
 
 
 def _check_u32(frame: str, field: str, value: int, stream_id: int) -> None:
@@ -495,8 +500,9 @@ class RstStreamFrame(Frame):
         return 4
 
     def serialize(self) -> bytes:
-        head = header_int(4, RST_STREAM, self.undefined_flags, self.stream_id)
-        return ((head << 32) | self.error_code).to_bytes(13, "big")
+        flags = self.undefined_flags
+        head = PREFIX_RST_STREAM if flags == 0 else prefix(4, RST_STREAM, flags)
+        return head + ((self.stream_id << 32) | self.error_code).to_bytes(8, "big")
 
 
 #: SETTINGS whose value is a boolean 0/1 (RFC 9113 §6.5.2, RFC 8441, RFC 9218).
@@ -780,9 +786,9 @@ class GoAwayFrame(Frame):
         return 8 + len(self.debug_data)
 
     def serialize(self) -> bytes:
-        head = header_int(8 + len(self.debug_data), GOAWAY, self.undefined_flags, 0)
-        fixed = (((head << 32) | self.last_stream_id) << 32) | self.error_code
-        return fixed.to_bytes(17, "big") + self.debug_data
+        head = header(8 + len(self.debug_data), GOAWAY, self.undefined_flags, 0)
+        fields = ((self.last_stream_id << 32) | self.error_code).to_bytes(8, "big")
+        return b"".join((head, fields, self.debug_data))
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -819,8 +825,9 @@ class WindowUpdateFrame(Frame):
         return 4
 
     def serialize(self) -> bytes:
-        head = header_int(4, WINDOW_UPDATE, self.undefined_flags, self.stream_id)
-        return ((head << 32) | self.window_increment).to_bytes(13, "big")
+        flags = self.undefined_flags
+        head = PREFIX_WINDOW_UPDATE if flags == 0 else prefix(4, WINDOW_UPDATE, flags)
+        return head + ((self.stream_id << 32) | self.window_increment).to_bytes(8, "big")
 
 
 @dataclass(frozen=True, init=False, repr=False)

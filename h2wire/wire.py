@@ -61,3 +61,16 @@ def header_int(length: int, frame_type: int, flags: int, stream_id: int) -> int:
 def header(length: int, frame_type: int, flags: int, stream_id: int) -> bytes:
     """The 9-octet frame header (RFC 9113 §4.1)."""
     return header_int(length, frame_type, flags, stream_id).to_bytes(9, "big")
+
+
+def prefix(length: int, frame_type: int, flags: int) -> bytes:
+    """The header's first five octets (length, type, flags)."""
+    return bytes((length >> 16, (length >> 8) & 0xFF, length & 0xFF, frame_type, flags))
+
+
+# Fixed-size frames with no flags set, which is nearly all of them: the first five
+# octets are constant.  Prefix + one 8-octet to_bytes of (stream id, field) stays
+# within mypyc's native integers for stream ids below 2**30 (~2x struct.pack).
+PREFIX_RST_STREAM: Final = prefix(4, RST_STREAM, 0)
+PREFIX_WINDOW_UPDATE: Final = prefix(4, WINDOW_UPDATE, 0)
+PREFIX_PRIORITY: Final = prefix(5, PRIORITY, 0)
