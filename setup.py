@@ -21,6 +21,8 @@ COMPILED_MODULES = [
     "h2wire/wire.py",
     "h2wire/frames.py",
     "h2wire/codec.py",
+    "h2wire/decoder.py",
+    "h2wire/encoder.py",
     "h2wire/hyperframe/__init__.py",
     "h2wire/hyperframe/exceptions.py",
     "h2wire/hyperframe/flags.py",

@@ -8,12 +8,17 @@ Where things live:
 * :mod:`h2wire.frames` - the frame model: one frozen dataclass per type, serialize(),
   the FRAME_TYPES registry
 * :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames
+* :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with abuse limits
+* :mod:`h2wire.encoder` - split_header_block, split_data, serialize_frames
+* :mod:`h2wire.hyperframe` - hyperframe 6.1.0's API on h2wire, and install()
 """
 
 from __future__ import annotations
 
 from h2wire.codec import parse_frame, parse_payload
 from h2wire.codes import ErrorCode, FrameType, SettingCode
+from h2wire.decoder import CLIENT_PREFACE, FrameDecoder
+from h2wire.encoder import serialize_frames, split_data, split_header_block
 from h2wire.errors import FrameError, IncompleteFrameError, Scope
 from h2wire.frames import (
     FRAME_TYPES,
@@ -40,12 +45,14 @@ from h2wire.frames import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CLIENT_PREFACE",
     "FRAME_TYPES",
     "AltSvcFrame",
     "ContinuationFrame",
     "DataFrame",
     "ErrorCode",
     "Frame",
+    "FrameDecoder",
     "FrameError",
     "FrameType",
     "GoAwayFrame",
@@ -67,5 +74,8 @@ __all__ = [
     "parse_frame",
     "parse_payload",
     "register_frame_type",
+    "serialize_frames",
+    "split_data",
+    "split_header_block",
     "unregister_frame_type",
 ]
