@@ -138,6 +138,14 @@ def native_stream(h: ModuleType, blob: bytes, keep: bool = False) -> list[Any]:
     return frames
 
 
+def decoder_chunks(h: ModuleType, blob: bytes) -> int:
+    decoder = h.FrameDecoder()
+    count = 0
+    for start in range(0, len(blob), 65536):
+        count += len(decoder.feed(blob[start : start + 65536]))
+    return count
+
+
 def memory_per_frame(parse_many: Callable[[], list[Any]]) -> float:
     gc.collect()
     tracemalloc.start()
@@ -172,6 +180,8 @@ def frame_api_cases(variant: str, samples: dict[str, bytes], blob: bytes) -> dic
             results[f"construct/{name}"] = per_op(CONSTRUCT[name][1], ns)
         frames = native_stream(h, blob, keep=True)
         results["mixed/parse"] = per_call(lambda: native_stream(h, blob))
+        results["mixed/decoder, one feed"] = per_call(lambda: h.FrameDecoder().feed(blob))
+        results["mixed/decoder, 64 KiB chunks"] = per_call(lambda: decoder_chunks(h, blob))
         results["mixed/serialize"] = per_call(lambda: [f.serialize() for f in frames])
         one = samples["HEADERS"]
         results["memory/HEADERS bytes per frame"] = memory_per_frame(
