@@ -30,7 +30,7 @@ from typing import Final
 
 from h2wire.codec import _parse_body
 from h2wire.codes import ErrorCode
-from h2wire.errors import FrameError, Scope
+from h2wire.errors import FrameError, Scope, type_error
 from h2wire.frames import ContinuationFrame, Frame, HeadersFrame, PushPromiseFrame
 from h2wire.wire import (
     CONTINUATION,
@@ -61,6 +61,8 @@ def _connection_error(code: ErrorCode, field: str, message: str, stream_id: int 
 
 
 def _check_limit(name: str, value: int, low: int, high: int) -> int:
+    if not isinstance(value, int):
+        raise type_error("int", value)
     if not low <= value <= high:
         raise ValueError(f"{name} must be in {low}..{high}, got {value}")
     return value
@@ -103,6 +105,9 @@ class FrameDecoder:
         self._max_frame_size = _check_limit(
             "max_frame_size", max_frame_size, DEFAULT_MAX_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT
         )
+        for flag in (client_preface, assemble_headers):
+            if not isinstance(flag, bool):
+                raise type_error("bool", flag)
         self.assemble_headers = assemble_headers
         # Assembled blocks must still fit a frame payload (2**24-1 minus 5 + 256).
         self.max_header_block_size = _check_limit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from h2wire.errors import type_error
 from h2wire.frames import (
     ContinuationFrame,
     DataFrame,
@@ -43,7 +44,7 @@ def split_header_block(
     """
     _check_max_frame_size(max_frame_size)
     if not isinstance(block, bytes):
-        raise TypeError(f"bytes object expected; got {type(block).__name__}")
+        raise type_error("bytes", block)
     room = max_frame_size
     if padding is not None:
         room -= 1 + len(padding)
@@ -104,7 +105,7 @@ def split_data(
     """
     _check_max_frame_size(max_frame_size)
     if not isinstance(data, bytes):
-        raise TypeError(f"bytes object expected; got {type(data).__name__}")
+        raise type_error("bytes", data)
     overhead = 0
     padding = None
     if pad_length is not None:

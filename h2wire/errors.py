@@ -99,3 +99,10 @@ def _rebuild_error(
 
 def _rebuild_incomplete(needed: int, available: int) -> IncompleteFrameError:
     return IncompleteFrameError(needed, available)
+
+
+def type_error(expected: str, value: object) -> TypeError:
+    """A wrong argument type, worded as mypyc words its own argument checks, so that
+    the interpreted and compiled builds raise the same message."""
+    got = "None" if value is None else type(value).__name__
+    return TypeError(f"{expected} object expected; got {got}")

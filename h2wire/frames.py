@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import ClassVar, Final, TypeVar
 
 from h2wire.codes import ErrorCode, setting_name
-from h2wire.errors import FrameError, Scope
+from h2wire.errors import FrameError, Scope, type_error
 from h2wire.wire import (
     ALTSVC,
     CONTINUATION,
@@ -93,11 +93,6 @@ def _error(
     )
 
 
-def _type_error(expected: str, value: object) -> TypeError:
-    # Same wording as mypyc's own argument checks, so both modes agree.
-    return TypeError(f"{expected} object expected; got {type(value).__name__}")
-
-
 def _bad_stream_id(frame: str, stream_id: int) -> FrameError:
     """The error for a stream id outside 1..2**31-1 (or 0..2**31-1)."""
     if stream_id == 0:
@@ -129,8 +124,6 @@ def _check_undefined_flags(frame: str, flags: int, defined: int, stream_id: int)
 
 def _padding_size(frame: str, padding: bytes, stream_id: int) -> int:
     """Validate padding that is present; return the octets it adds to the payload."""
-    if not isinstance(padding, bytes):
-        raise _type_error("bytes or None", padding)
     if len(padding) > 255:
         raise _error(
             _PROTOCOL, frame, "padding", f"at most 255 octets (got {len(padding)})", stream_id
@@ -246,6 +239,20 @@ class StreamDependency:
     exclusive: bool
 
     def __init__(self, depends_on: int = 0, weight: int = 15, exclusive: bool = False) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(depends_on, int):
+            raise type_error("int", depends_on)
+        if not isinstance(weight, int):
+            raise type_error("int", weight)
+        if not isinstance(exclusive, bool):
+            raise type_error("bool", exclusive)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(depends_on, int):
+            raise type_error("int", depends_on)
+        if not isinstance(weight, int):
+            raise type_error("int", weight)
+        if not isinstance(exclusive, bool):
+            raise type_error("bool", exclusive)
         _check_dependency("HEADERS", 0, depends_on, weight)
         object.__setattr__(self, "depends_on", depends_on)
         object.__setattr__(self, "weight", weight)
@@ -278,10 +285,26 @@ class DataFrame(Frame):
         padding: bytes | None = None,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(data, bytes):
+            raise type_error("bytes", data)
+        if not isinstance(end_stream, bool):
+            raise type_error("bool", end_stream)
+        if padding is not None and not isinstance(padding, bytes):
+            raise type_error("bytes or None", padding)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(end_stream, bool):
+            raise type_error("bool", end_stream)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("DATA", stream_id)
-        if not isinstance(data, bytes):
-            raise _type_error("bytes", data)
         length = len(data)
         if padding is not None:
             length += _padding_size("DATA", padding, stream_id)
@@ -348,14 +371,34 @@ class HeadersFrame(Frame):
         padding: bytes | None = None,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(data, bytes):
+            raise type_error("bytes", data)
+        if not isinstance(end_stream, bool):
+            raise type_error("bool", end_stream)
+        if not isinstance(end_headers, bool):
+            raise type_error("bool", end_headers)
+        if priority is not None and not isinstance(priority, StreamDependency):
+            raise type_error("h2wire.frames.StreamDependency or None", priority)
+        if padding is not None and not isinstance(padding, bytes):
+            raise type_error("bytes or None", padding)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(end_stream, bool):
+            raise type_error("bool", end_stream)
+        if not isinstance(end_headers, bool):
+            raise type_error("bool", end_headers)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("HEADERS", stream_id)
-        if not isinstance(data, bytes):
-            raise _type_error("bytes", data)
         extra = 0 if padding is None else _padding_size("HEADERS", padding, stream_id)
         if priority is not None:
-            if not isinstance(priority, StreamDependency):
-                raise _type_error("StreamDependency or None", priority)
             if priority.depends_on == stream_id:
                 raise _error(
                     _PROTOCOL,
@@ -441,6 +484,28 @@ class PriorityFrame(Frame):
         *,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(depends_on, int):
+            raise type_error("int", depends_on)
+        if not isinstance(weight, int):
+            raise type_error("int", weight)
+        if not isinstance(exclusive, bool):
+            raise type_error("bool", exclusive)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(depends_on, int):
+            raise type_error("int", depends_on)
+        if not isinstance(weight, int):
+            raise type_error("int", weight)
+        if not isinstance(exclusive, bool):
+            raise type_error("bool", exclusive)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("PRIORITY", stream_id)
         _check_dependency("PRIORITY", stream_id, depends_on, weight)
@@ -482,6 +547,20 @@ class RstStreamFrame(Frame):
     undefined_flags: int
 
     def __init__(self, stream_id: int, error_code: int = 0, *, undefined_flags: int = 0) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(error_code, int):
+            raise type_error("int", error_code)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(error_code, int):
+            raise type_error("int", error_code)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("RST_STREAM", stream_id)
         _check_u32("RST_STREAM", "error_code", error_code, stream_id)
@@ -562,6 +641,20 @@ class SettingsFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(ack, bool):
+            raise type_error("bool", ack)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(ack, bool):
+            raise type_error("bool", ack)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("SETTINGS", stream_id)
         pairs: Iterable[tuple[int, int]]
@@ -572,7 +665,16 @@ class SettingsFrame(Frame):
         else:
             pairs = settings
         entries: list[tuple[int, int]] = []
-        for identifier, value in pairs:
+        for entry in pairs:
+            if not isinstance(entry, tuple) or len(entry) != 2:
+                raise TypeError(
+                    f"settings entries must be (identifier, value) pairs, got {entry!r}"
+                )
+            identifier, value = entry
+            if not isinstance(identifier, int):
+                raise type_error("int", identifier)
+            if not isinstance(value, int):
+                raise type_error("int", value)
             # Only identifiers with a value rule, or values out of range, need the checker.
             if identifier in _VALUE_RULES or not (
                 0 <= identifier <= MAX_U16 and 0 <= value <= MAX_U32
@@ -645,11 +747,31 @@ class PushPromiseFrame(Frame):
         padding: bytes | None = None,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(promised_stream_id, int):
+            raise type_error("int", promised_stream_id)
+        if not isinstance(data, bytes):
+            raise type_error("bytes", data)
+        if not isinstance(end_headers, bool):
+            raise type_error("bool", end_headers)
+        if padding is not None and not isinstance(padding, bytes):
+            raise type_error("bytes or None", padding)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(promised_stream_id, int):
+            raise type_error("int", promised_stream_id)
+        if not isinstance(end_headers, bool):
+            raise type_error("bool", end_headers)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("PUSH_PROMISE", stream_id)
         _check_promised("PUSH_PROMISE", promised_stream_id, stream_id)
-        if not isinstance(data, bytes):
-            raise _type_error("bytes", data)
         extra = 0 if padding is None else _padding_size("PUSH_PROMISE", padding, stream_id)
         if 4 + len(data) + extra > MAX_PAYLOAD:
             raise _too_long("PUSH_PROMISE", 4 + len(data) + extra, stream_id)
@@ -703,10 +825,24 @@ class PingFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(opaque_data, bytes):
+            raise type_error("bytes", opaque_data)
+        if not isinstance(ack, bool):
+            raise type_error("bool", ack)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(ack, bool):
+            raise type_error("bool", ack)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("PING", stream_id)
-        if not isinstance(opaque_data, bytes):
-            raise _type_error("bytes", opaque_data)
         if len(opaque_data) != 8:
             raise _error(
                 _FRAME_SIZE,
@@ -754,6 +890,26 @@ class GoAwayFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(last_stream_id, int):
+            raise type_error("int", last_stream_id)
+        if not isinstance(error_code, int):
+            raise type_error("int", error_code)
+        if not isinstance(debug_data, bytes):
+            raise type_error("bytes", debug_data)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(last_stream_id, int):
+            raise type_error("int", last_stream_id)
+        if not isinstance(error_code, int):
+            raise type_error("int", error_code)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("GOAWAY", stream_id)
         if not 0 <= last_stream_id <= MAX_STREAM_ID:
@@ -765,8 +921,6 @@ class GoAwayFrame(Frame):
                 0,
             )
         _check_u32("GOAWAY", "error_code", error_code, 0)
-        if not isinstance(debug_data, bytes):
-            raise _type_error("bytes", debug_data)
         if 8 + len(debug_data) > MAX_PAYLOAD:
             raise _too_long("GOAWAY", 8 + len(debug_data), 0)
         if undefined_flags:
@@ -799,6 +953,20 @@ class WindowUpdateFrame(Frame):
     undefined_flags: int
 
     def __init__(self, stream_id: int, window_increment: int, *, undefined_flags: int = 0) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(window_increment, int):
+            raise type_error("int", window_increment)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(window_increment, int):
+            raise type_error("int", window_increment)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("WINDOW_UPDATE", stream_id)
         if not 1 <= window_increment <= MAX_WINDOW_INCREMENT:
@@ -846,10 +1014,24 @@ class ContinuationFrame(Frame):
         end_headers: bool = False,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(data, bytes):
+            raise type_error("bytes", data)
+        if not isinstance(end_headers, bool):
+            raise type_error("bool", end_headers)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(end_headers, bool):
+            raise type_error("bool", end_headers)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("CONTINUATION", stream_id)
-        if not isinstance(data, bytes):
-            raise _type_error("bytes", data)
         if len(data) > MAX_PAYLOAD:
             raise _too_long("CONTINUATION", len(data), stream_id)
         if undefined_flags:
@@ -895,12 +1077,22 @@ class AltSvcFrame(Frame):
         *,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(origin, bytes):
+            raise type_error("bytes", origin)
+        if not isinstance(field_value, bytes):
+            raise type_error("bytes", field_value)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("ALTSVC", stream_id)
-        if not isinstance(origin, bytes):
-            raise _type_error("bytes", origin)
-        if not isinstance(field_value, bytes):
-            raise _type_error("bytes", field_value)
         if len(origin) > MAX_U16:
             raise _error(
                 _FRAME_SIZE,
@@ -954,13 +1146,23 @@ class OriginFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("ORIGIN", stream_id)
         entries = tuple(origins)
         total = 0
         for origin in entries:
             if not isinstance(origin, bytes):
-                raise _type_error("bytes", origin)
+                raise type_error("bytes", origin)
             if len(origin) > MAX_U16:
                 raise _error(
                     _FRAME_SIZE,
@@ -1016,6 +1218,22 @@ class PriorityUpdateFrame(Frame):
         stream_id: int = 0,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(prioritized_stream_id, int):
+            raise type_error("int", prioritized_stream_id)
+        if not isinstance(field_value, bytes):
+            raise type_error("bytes", field_value)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(prioritized_stream_id, int):
+            raise type_error("int", prioritized_stream_id)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("PRIORITY_UPDATE", stream_id)
         if not 0 < prioritized_stream_id <= MAX_STREAM_ID:
@@ -1026,8 +1244,6 @@ class PriorityUpdateFrame(Frame):
                 f"must be in 1..2**31-1 (got {prioritized_stream_id})",
                 0,
             )
-        if not isinstance(field_value, bytes):
-            raise _type_error("bytes", field_value)
         if 4 + len(field_value) > MAX_PAYLOAD:
             raise _too_long("PRIORITY_UPDATE", 4 + len(field_value), 0)
         if undefined_flags:
@@ -1070,6 +1286,22 @@ class UnknownFrame(Frame):
         *,
         undefined_flags: int = 0,
     ) -> None:
+        # The argument checks mypyc makes when compiled, in its order and words.
+        if not isinstance(frame_type, int):
+            raise type_error("int", frame_type)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(payload, bytes):
+            raise type_error("bytes", payload)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
+        # Same checks, in the same order, as mypyc's compiled argument checks.
+        if not isinstance(frame_type, int):
+            raise type_error("int", frame_type)
+        if not isinstance(stream_id, int):
+            raise type_error("int", stream_id)
+        if not isinstance(undefined_flags, int):
+            raise type_error("int", undefined_flags)
         if not 0 <= frame_type <= 0xFF or frame_type in _REGISTRY:
             raise _error(
                 _PROTOCOL,
@@ -1080,8 +1312,6 @@ class UnknownFrame(Frame):
             )
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("unknown", stream_id)
-        if not isinstance(payload, bytes):
-            raise _type_error("bytes", payload)
         if len(payload) > MAX_PAYLOAD:
             raise _too_long("unknown", len(payload), stream_id)
         if undefined_flags:
