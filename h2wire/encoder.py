@@ -54,8 +54,6 @@ def split_header_block(
         room -= 4
         if priority is not None or end_stream:
             raise ValueError("PUSH_PROMISE carries neither priority nor END_STREAM")
-    if room < 0:
-        raise ValueError(f"padding leaves no room in a frame of {max_frame_size} octets")
     first, pos = block[:room], room
     last = pos >= len(block)
     frames: list[Frame] = []

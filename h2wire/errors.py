@@ -82,7 +82,7 @@ class IncompleteFrameError(FrameError):
     def __init__(self, needed: int, available: int) -> None:
         super().__init__(
             ErrorCode.FRAME_SIZE_ERROR,
-            f"incomplete frame: {needed} bytes needed, {available} available",
+            f"incomplete frame, length: {needed} bytes needed, {available} available",
             field="length",
         )
         self.needed = needed

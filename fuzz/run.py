@@ -1,0 +1,59 @@
+"""Coverage-guided fuzzing of h2wire with atheris (``make fuzz``).
+
+    python fuzz/run.py TARGET SECONDS [libFuzzer options...]
+
+TARGET is parse_frame, decoder or hyperframe (properties in tests/fuzz_checks.py).
+Seeds come from the test vectors; new inputs go to .build/fuzz/TARGET, crashes to
+.build/fuzz/crashes (turn each into a file in tests/fuzz_regressions/).  Compiled
+extension modules carry no coverage instrumentation, so on the compiled build
+atheris mutates without coverage feedback from h2wire itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import atheris
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+with atheris.instrument_imports():
+    import fuzz_checks
+
+    import h2wire
+
+TARGETS = {
+    "parse_frame": fuzz_checks.check_parse_frame,
+    "decoder": fuzz_checks.check_decoder,
+    "hyperframe": fuzz_checks.check_hyperframe,
+}
+
+
+def seeds(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    vectors = ROOT / "tests" / "vectors" / "http2-frame-test-case"
+    for i, path in enumerate(sorted(vectors.glob("*/*.json"))):
+        wire = bytes.fromhex(json.loads(path.read_text())["wire"])
+        (directory / f"seed-{i:03}").write_bytes(b"\x00" + wire)
+        (directory / f"seed-{i:03}-chunked").write_bytes(b"\x05\x07\x0b\x00" + wire)
+
+
+def main() -> None:
+    target, seconds, *rest = sys.argv[1:]
+    corpus = ROOT / ".build" / "fuzz" / target
+    crashes = ROOT / ".build" / "fuzz" / "crashes"
+    crashes.mkdir(parents=True, exist_ok=True)
+    seeds(corpus)
+    mode = "compiled" if (h2wire.__file__ or "").endswith(".so") else "interpreted"
+    print(f"fuzzing {target} on the {mode} build for {seconds} s", flush=True)
+    argv = [sys.argv[0], f"-max_total_time={seconds}", f"-artifact_prefix={crashes}/",
+            "-print_final_stats=1", *rest, str(corpus)]  # fmt: skip
+    atheris.Setup(argv, TARGETS[target])
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The properties the fuzzers check, one function per target.  Used by fuzz/run.py
+(atheris) and by tests/test_fuzz_regressions.py (every saved finding, both modes).
+
+Each takes arbitrary bytes and raises AssertionError (or any foreign exception,
+which is itself the bug) when a property breaks.
+"""
+
+from __future__ import annotations
+
+import h2wire as h
+from h2wire.hyperframe import exceptions as hx
+from h2wire.hyperframe import frame as hf
+
+
+def clear_reserved_bits(raw: bytes) -> bytes:
+    out = bytearray(raw)
+    out[5] &= 0x7F
+    frame_type, flags = raw[3], raw[4]
+    if frame_type in (0x7, 0x8, 0x10):
+        out[9] &= 0x7F
+    elif frame_type == 0x5:
+        out[10 if flags & 0x8 else 9] &= 0x7F
+    return bytes(out)
+
+
+def check_parse_frame(data: bytes) -> None:
+    """Any bytes: a frame that re-serializes exactly and parses back equal, or a
+    FrameError carrying an ErrorCode, a Scope and a field name."""
+    max_frame_size = 16384 if not data or data[0] & 1 else 2**24 - 1
+    raw = data[1:]
+    try:
+        frame, size = h.parse_frame(raw, max_frame_size=max_frame_size)
+    except h.FrameError as err:
+        assert isinstance(err.code, h.ErrorCode) and isinstance(err.scope, h.Scope)
+        assert err.field and err.field in str(err)
+        return
+    wire = frame.serialize()
+    assert wire == clear_reserved_bits(raw[:size])
+    assert h.parse_frame(wire, max_frame_size=2**24 - 1) == (frame, size)
+    repr(frame)
+
+
+def _events(decoder: h.FrameDecoder, chunks: list[bytes]) -> list[object]:
+    out: list[object] = []
+    for chunk in chunks:
+        data = chunk
+        while True:
+            try:
+                out.extend(decoder.feed(data))
+                break
+            except h.FrameError as err:
+                out.extend(decoder.take_frames())
+                out.append((err.code, err.scope, err.stream_id, err.field))
+                if err.scope is h.Scope.CONNECTION:
+                    return out
+                data = b""
+    return out
+
+
+def check_decoder(data: bytes) -> None:
+    """Any bytes, cut into chunks as the first octets say: the same frames and
+    errors as one feed, and the decoder never holds more than its limits."""
+    if len(data) < 4:
+        return
+    cuts, flags, body = data[:3], data[3], data[4:]
+    options = {"assemble_headers": bool(flags & 1), "client_preface": bool(flags & 2)}
+    if flags & 2:
+        body = h.CLIENT_PREFACE[: flags >> 3] + body
+    whole = _events(h.FrameDecoder(**options), [body])
+    pieces, pos = [], 0
+    for cut in cuts:
+        pieces.append(body[pos : pos + cut])
+        pos += cut
+    pieces.append(body[pos:])
+    decoder = h.FrameDecoder(**options)
+    assert _events(decoder, pieces) == whole
+    assert decoder.buffered <= decoder.max_buffered_bytes + decoder.max_header_block_size
+
+
+def check_hyperframe(data: bytes) -> None:
+    """The hyperframe layer: any bytes give a frame or one of hyperframe's
+    exceptions, and agree with the native codec on accept/reject."""
+    if len(data) < 9:
+        return
+    try:
+        frame, length = hf.Frame.parse_frame_header(memoryview(data[:9]))
+        frame.parse_body(memoryview(data[9 : 9 + length]))
+    except hx.HyperframeError:
+        layer_ok = False
+    else:
+        layer_ok = True
+        repr(frame)
+        frame.serialize()
+    try:
+        h.parse_frame(
+            data[: 9 + ((data[0] << 16) | (data[1] << 8) | data[2])], max_frame_size=2**24 - 1
+        )
+    except h.FrameError:
+        native_ok = False
+    else:
+        native_ok = True
+    if native_ok:
+        assert layer_ok  # what h2wire accepts, its hyperframe layer accepts
