@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 EXTERNAL := .build/external
 EXTERNAL_SDISTS := hyperframe==6.1.0 h2==4.4.1
 
-.PHONY: all venv lint test test-interpreted test-compiled compiled-install external build bench fuzz clean
+.PHONY: all venv lint test test-interpreted test-compiled compiled-install external build bench fuzz demo interop-peers clean
 
 all: test
 
@@ -40,10 +40,24 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy --strict h2wire tests fuzz bench
 
 # Interpreted: the .py sources of this checkout come first on sys.path.
-# Interpreted, under branch coverage: below 100% fails (see [tool.coverage] in pyproject).
-test-interpreted: $(STAMP) $(EXTERNAL)/.ready
+# Real HTTP/2 peers for the proxy interop test (tests/test_interop.py): Debian's
+# nghttpd, nghttp and curl.  Installed when missing (CI runs as root).
+interop-peers:
+	@command -v nghttpd >/dev/null && command -v nghttp >/dev/null && command -v curl >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq nghttp2-server nghttp2-client curl >/dev/null) \
+		|| echo "could not install nghttp2-server/nghttp2-client/curl: the interop test will fail"
+
+# The first command of the README: decode a capture of real traffic with the
+# installed h2wire command.
+demo: compiled-install
+	$(VENV)/bin/h2wire decode examples/curl-h2c-client.bin
+	$(VENV)/bin/h2wire decode examples/curl-h2c-server.bin
+
+# Interpreted, under branch coverage: below 100% fails (see [tool.coverage] in pyproject);
+# not for partial runs (PYTEST_ARGS set).
+test-interpreted: $(STAMP) $(EXTERNAL)/.ready interop-peers
 	H2WIRE_EXPECT=interpreted PYTHONPATH=$(CURDIR) $(PY) -m coverage run -m pytest $(PYTEST_ARGS)
-	$(PY) -m coverage report
+	$(PY) -m coverage report $(if $(PYTEST_ARGS),--fail-under=0)
 
 # Compiled: build the mypyc wheel and install it into the venv.
 compiled-install: $(STAMP)
@@ -55,7 +69,7 @@ compiled-install: $(STAMP)
 
 # -P keeps the checkout off sys.path, so the installed extension modules load;
 # the conftest guard fails the run if any h2wire module is not compiled.
-test-compiled: compiled-install $(EXTERNAL)/.ready
+test-compiled: compiled-install $(EXTERNAL)/.ready interop-peers
 	H2WIRE_EXPECT=compiled $(PY) -P -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Coverage-guided fuzzing (atheris) of each target, interpreted then compiled.

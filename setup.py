@@ -13,7 +13,9 @@ from setuptools import setup
 #: Every module of the package is compiled, the hyperframe layer included (its
 #: mixins are mypyc traits, Flags implements the set protocol itself because a
 #: compiled class cannot subclass collections.abc.MutableSet); the conftest guard
-#: checks that each one loads as an extension module.
+#: checks that each one loads as an extension module.  Not h2wire/__main__.py:
+#: `python -m` needs a module's code object, which an extension module lacks
+#: (it is a two-line shim around h2wire.cli.main).
 COMPILED_MODULES = [
     "h2wire/__init__.py",
     "h2wire/codes.py",
@@ -23,6 +25,7 @@ COMPILED_MODULES = [
     "h2wire/codec.py",
     "h2wire/decoder.py",
     "h2wire/encoder.py",
+    "h2wire/cli.py",
     "h2wire/hyperframe/__init__.py",
     "h2wire/hyperframe/exceptions.py",
     "h2wire/hyperframe/flags.py",

@@ -9,7 +9,7 @@ from conftest import loaded_mode
 
 import h2wire
 
-MODULES = {"__init__", "codec", "codes", "decoder", "encoder", "errors", "frames", "wire"}
+MODULES = {"__init__", "cli", "codec", "codes", "decoder", "encoder", "errors", "frames", "wire"}
 
 
 def test_py_typed_and_sources_beside_the_loaded_package() -> None:
@@ -29,3 +29,8 @@ def test_installed_distribution_contents() -> None:
         assert f"h2wire/{name}.py" in files
         assert any(f.startswith(f"h2wire/{name}.cpython-") and f.endswith(".so") for f in files)
     assert metadata.requires("h2wire") is None  # no runtime dependencies
+    assert "h2wire/__main__.py" in files
+    assert any(
+        e.name == "h2wire" and e.value == "h2wire.cli:main"
+        for e in metadata.entry_points(group="console_scripts")
+    )
