@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -361,13 +362,18 @@ async def _pump(
                 if error.scope is Scope.CONNECTION:
                     decoder = None  # keep relaying, stop decoding this direction
                 data = b""  # a stream error: go on with what the decoder kept
-    if sink.can_write_eof():
+    with contextlib.suppress(OSError, RuntimeError):  # the peer may be gone already
         sink.write_eof()
 
 
 async def serve_proxy(
-    listen: tuple[str, int], upstream: tuple[str, int], log: Log, record: str | None = None
+    listen: tuple[str, int],
+    upstream: tuple[str, int],
+    log: Log,
+    record: str | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
+    """Relay until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
     counter = 0
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -387,7 +393,8 @@ async def serve_proxy(
         files: list[IO[bytes]] = []
         if record is not None:
             files = [
-                open(f"{record}-{connection}-{side}.bin", "wb") for side in ("client", "server")
+                open(f"{record}-{connection}-{side}.bin", "wb")  # noqa: SIM115 - closed below
+                for side in ("client", "server")
             ]
         try:
             await asyncio.gather(
@@ -407,10 +414,11 @@ async def serve_proxy(
     log.event(
         0, "--", f"listening on {listen[0]}:{listen[1]}, relaying to {upstream[0]}:{upstream[1]}"
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     async with server:
         await stop.wait()
     log.event(0, "--", "stopped")

@@ -19,10 +19,13 @@ from hypothesis import HealthCheck, settings
 
 import h2wire
 
+# Derandomized by default: the same examples every run, so the 100% coverage gate
+# and CI are stable; the fuzzers (make fuzz) and HYPOTHESIS_PROFILE=thorough explore.
 settings.register_profile(
     "default",
     deadline=None,
     max_examples=300,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("thorough", deadline=None, max_examples=5000)

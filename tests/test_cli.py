@@ -90,6 +90,7 @@ def test_decode_text_columns() -> None:
         h.PingFrame(b"abcdefgh"), h.GoAwayFrame(3, 2, b"bye"), h.ContinuationFrame(1, b"c"),
         h.AltSvcFrame(0, b"o", b"f"), h.OriginFrame([b"https://a"]), h.PriorityUpdateFrame(1, b"u=1"),
         h.UnknownFrame(0xEE, 1, b"\x00\x01", undefined_flags=0x81), h.DataFrame(1, b"\x00", padding=b""),
+        h.WindowUpdateFrame(0, 5),
     ],
 )  # fmt: skip
 def test_every_type_prints_and_round_trips(frame: h.Frame) -> None:
@@ -153,3 +154,56 @@ def test_main_in_process(tmp_path: Path, capsysbinary: pytest.CaptureFixture[byt
     assert cli.main(["encode", str(lines)]) == 0
     assert capsysbinary.readouterr().out == CAPTURES[1].read_bytes()
     assert cli.main(["decode", "/nonexistent"]) == 2
+
+
+class Custom(h.Frame):
+    def __init__(self) -> None:
+        object.__setattr__(self, "stream_id", 7)
+
+
+def test_details_of_a_frame_class_it_does_not_know() -> None:
+    assert cli.details(Custom()) == "Custom(stream_id=7)"
+
+
+def test_frame_record_needs_type_and_fields() -> None:
+    with pytest.raises(ValueError, match="type_code and fields"):
+        cli.frame_from_record({"type_code": "x", "fields": {}})
+
+
+def test_stdin_input_and_preface_line(
+    monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    wire = h.CLIENT_PREFACE + h.PingFrame().serialize()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(wire.hex().encode())))
+    assert cli.main(["decode", "--hex"]) == 0
+    out = capsysbinary.readouterr().out
+    assert b"PREFACE" in out and b"PING" in out
+    lines = json.dumps({"offset": 0, "preface": True}) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines.encode())))
+    assert cli.main(["encode"]) == 0
+    assert capsysbinary.readouterr().out == h.CLIENT_PREFACE
+
+
+def test_closed_output_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> int:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(cli, "decode", broken)
+    assert cli.main(["decode", str(CAPTURES[0])]) == 0
+
+
+def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["h2wire", "decode", str(CAPTURES[0])])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("h2wire", run_name="__main__")
+    assert info.value.code == 0
+    assert "PREFACE" in capsys.readouterr().out
+
+
+def test_importing_main_runs_nothing() -> None:
+    import importlib
+
+    module = importlib.import_module("h2wire.__main__")
+    assert module.main is cli.main

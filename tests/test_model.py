@@ -221,3 +221,9 @@ def test_every_frame_class_is_its_own_frozen_dataclass() -> None:
         params = cls.__dict__["__dataclass_params__"]
         assert params.frozen and not params.init, cls.__name__
         assert [f.name for f in dataclasses.fields(cls)][-1] == "undefined_flags"
+
+
+def test_stream_dependency_pickles() -> None:
+    dependency = h.StreamDependency(3, 200, True)
+    assert pickle.loads(pickle.dumps(dependency)) == dependency
+    assert copy.deepcopy(dependency) == dependency
