@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from h2wire.codes import ErrorCode
-from h2wire.errors import FrameError, IncompleteFrameError, Scope, type_error
+from h2wire.errors import COMPILED, FrameError, IncompleteFrameError, Scope, type_error
 from h2wire.frames import (
     _REGISTRY,
     AltSvcFrame,
@@ -417,10 +417,11 @@ def parse_frame(
     with ``needed`` set when ``data`` ends before the frame does, and
     :class:`~h2wire.FrameError` for any framing rule violation.
     """
-    if not isinstance(offset, int):
-        raise type_error("int", offset)
-    if not isinstance(max_frame_size, int):
-        raise type_error("int", max_frame_size)
+    if not COMPILED:  # compiled, mypyc has checked these already
+        if not isinstance(offset, int):
+            raise type_error("int", offset)
+        if not isinstance(max_frame_size, int):
+            raise type_error("int", max_frame_size)
     if not 0 <= max_frame_size <= MAX_FRAME_SIZE_LIMIT:
         raise _bad_max(max_frame_size)
     if isinstance(data, bytes):

@@ -8,7 +8,9 @@ stream it concerns and the name of the offending field.
 
 from __future__ import annotations
 
+import types
 from enum import Enum
+from typing import Final
 
 from h2wire.codes import ErrorCode
 
@@ -99,6 +101,16 @@ def _rebuild_error(
 
 def _rebuild_incomplete(needed: int, available: int) -> IncompleteFrameError:
     return IncompleteFrameError(needed, available)
+
+
+def _probe() -> None:
+    """Compiled by mypyc this is a builtin function, not a Python function."""
+
+
+#: True in the mypyc-compiled build.  There, mypyc checks argument types itself,
+#: so the explicit checks (worded like mypyc's, for the interpreted build) are
+#: skipped: compiled, isinstance() on a native int would box it first.
+COMPILED: Final = not isinstance(_probe, types.FunctionType)
 
 
 def type_error(expected: str, value: object) -> TypeError:

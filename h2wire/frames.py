@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import ClassVar, Final, TypeVar
 
 from h2wire.codes import ErrorCode, setting_name
-from h2wire.errors import FrameError, Scope, type_error
+from h2wire.errors import COMPILED, FrameError, Scope, type_error
 from h2wire.wire import (
     ALTSVC,
     CONTINUATION,
@@ -240,12 +240,13 @@ class StreamDependency:
 
     def __init__(self, depends_on: int = 0, weight: int = 15, exclusive: bool = False) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(depends_on, int):
-            raise type_error("int", depends_on)
-        if not isinstance(weight, int):
-            raise type_error("int", weight)
-        if not isinstance(exclusive, bool):
-            raise type_error("bool", exclusive)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(depends_on, int):
+                raise type_error("int", depends_on)
+            if not isinstance(weight, int):
+                raise type_error("int", weight)
+            if not isinstance(exclusive, bool):
+                raise type_error("bool", exclusive)
         _check_dependency("HEADERS", 0, depends_on, weight)
         object.__setattr__(self, "depends_on", depends_on)
         object.__setattr__(self, "weight", weight)
@@ -279,16 +280,17 @@ class DataFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(end_stream, bool):
-            raise type_error("bool", end_stream)
-        if padding is not None and not isinstance(padding, bytes):
-            raise type_error("bytes or None", padding)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(end_stream, bool):
+                raise type_error("bool", end_stream)
+            if padding is not None and not isinstance(padding, bytes):
+                raise type_error("bytes or None", padding)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("DATA", stream_id)
         length = len(data)
@@ -358,20 +360,21 @@ class HeadersFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(end_stream, bool):
-            raise type_error("bool", end_stream)
-        if not isinstance(end_headers, bool):
-            raise type_error("bool", end_headers)
-        if priority is not None and not isinstance(priority, StreamDependency):
-            raise type_error("h2wire.frames.StreamDependency or None", priority)
-        if padding is not None and not isinstance(padding, bytes):
-            raise type_error("bytes or None", padding)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(end_stream, bool):
+                raise type_error("bool", end_stream)
+            if not isinstance(end_headers, bool):
+                raise type_error("bool", end_headers)
+            if priority is not None and not isinstance(priority, StreamDependency):
+                raise type_error("h2wire.frames.StreamDependency or None", priority)
+            if padding is not None and not isinstance(padding, bytes):
+                raise type_error("bytes or None", padding)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("HEADERS", stream_id)
         extra = 0 if padding is None else _padding_size("HEADERS", padding, stream_id)
@@ -462,16 +465,17 @@ class PriorityFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(depends_on, int):
-            raise type_error("int", depends_on)
-        if not isinstance(weight, int):
-            raise type_error("int", weight)
-        if not isinstance(exclusive, bool):
-            raise type_error("bool", exclusive)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(depends_on, int):
+                raise type_error("int", depends_on)
+            if not isinstance(weight, int):
+                raise type_error("int", weight)
+            if not isinstance(exclusive, bool):
+                raise type_error("bool", exclusive)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("PRIORITY", stream_id)
         _check_dependency("PRIORITY", stream_id, depends_on, weight)
@@ -514,12 +518,13 @@ class RstStreamFrame(Frame):
 
     def __init__(self, stream_id: int, error_code: int = 0, *, undefined_flags: int = 0) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(error_code, int):
-            raise type_error("int", error_code)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(error_code, int):
+                raise type_error("int", error_code)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("RST_STREAM", stream_id)
         _check_u32("RST_STREAM", "error_code", error_code, stream_id)
@@ -601,12 +606,13 @@ class SettingsFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(ack, bool):
-            raise type_error("bool", ack)
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(ack, bool):
+                raise type_error("bool", ack)
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("SETTINGS", stream_id)
         pairs: Iterable[tuple[int, int]]
@@ -700,18 +706,19 @@ class PushPromiseFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(promised_stream_id, int):
-            raise type_error("int", promised_stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(end_headers, bool):
-            raise type_error("bool", end_headers)
-        if padding is not None and not isinstance(padding, bytes):
-            raise type_error("bytes or None", padding)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(promised_stream_id, int):
+                raise type_error("int", promised_stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(end_headers, bool):
+                raise type_error("bool", end_headers)
+            if padding is not None and not isinstance(padding, bytes):
+                raise type_error("bytes or None", padding)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("PUSH_PROMISE", stream_id)
         _check_promised("PUSH_PROMISE", promised_stream_id, stream_id)
@@ -769,14 +776,15 @@ class PingFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(opaque_data, bytes):
-            raise type_error("bytes", opaque_data)
-        if not isinstance(ack, bool):
-            raise type_error("bool", ack)
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(opaque_data, bytes):
+                raise type_error("bytes", opaque_data)
+            if not isinstance(ack, bool):
+                raise type_error("bool", ack)
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("PING", stream_id)
         if len(opaque_data) != 8:
@@ -827,16 +835,17 @@ class GoAwayFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(last_stream_id, int):
-            raise type_error("int", last_stream_id)
-        if not isinstance(error_code, int):
-            raise type_error("int", error_code)
-        if not isinstance(debug_data, bytes):
-            raise type_error("bytes", debug_data)
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(last_stream_id, int):
+                raise type_error("int", last_stream_id)
+            if not isinstance(error_code, int):
+                raise type_error("int", error_code)
+            if not isinstance(debug_data, bytes):
+                raise type_error("bytes", debug_data)
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("GOAWAY", stream_id)
         if not 0 <= last_stream_id <= MAX_STREAM_ID:
@@ -881,12 +890,13 @@ class WindowUpdateFrame(Frame):
 
     def __init__(self, stream_id: int, window_increment: int, *, undefined_flags: int = 0) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(window_increment, int):
-            raise type_error("int", window_increment)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(window_increment, int):
+                raise type_error("int", window_increment)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("WINDOW_UPDATE", stream_id)
         if not 1 <= window_increment <= MAX_WINDOW_INCREMENT:
@@ -935,14 +945,15 @@ class ContinuationFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(end_headers, bool):
-            raise type_error("bool", end_headers)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(end_headers, bool):
+                raise type_error("bool", end_headers)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 < stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("CONTINUATION", stream_id)
         if len(data) > MAX_PAYLOAD:
@@ -991,14 +1002,15 @@ class AltSvcFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(origin, bytes):
-            raise type_error("bytes", origin)
-        if not isinstance(field_value, bytes):
-            raise type_error("bytes", field_value)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(origin, bytes):
+                raise type_error("bytes", origin)
+            if not isinstance(field_value, bytes):
+                raise type_error("bytes", field_value)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("ALTSVC", stream_id)
         if len(origin) > MAX_U16:
@@ -1055,10 +1067,11 @@ class OriginFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 <= stream_id <= MAX_STREAM_ID:
             raise _bad_stream_id("ORIGIN", stream_id)
         entries = tuple(origins)
@@ -1122,14 +1135,15 @@ class PriorityUpdateFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(prioritized_stream_id, int):
-            raise type_error("int", prioritized_stream_id)
-        if not isinstance(field_value, bytes):
-            raise type_error("bytes", field_value)
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(prioritized_stream_id, int):
+                raise type_error("int", prioritized_stream_id)
+            if not isinstance(field_value, bytes):
+                raise type_error("bytes", field_value)
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("PRIORITY_UPDATE", stream_id)
         if not 0 < prioritized_stream_id <= MAX_STREAM_ID:
@@ -1183,14 +1197,15 @@ class UnknownFrame(Frame):
         undefined_flags: int = 0,
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(frame_type, int):
-            raise type_error("int", frame_type)
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(payload, bytes):
-            raise type_error("bytes", payload)
-        if not isinstance(undefined_flags, int):
-            raise type_error("int", undefined_flags)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(frame_type, int):
+                raise type_error("int", frame_type)
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(payload, bytes):
+                raise type_error("bytes", payload)
+            if not isinstance(undefined_flags, int):
+                raise type_error("int", undefined_flags)
         if not 0 <= frame_type <= 0xFF or frame_type in _REGISTRY:
             raise _error(
                 _PROTOCOL,

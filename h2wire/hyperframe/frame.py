@@ -16,7 +16,7 @@ from typing import ClassVar, Final, Protocol, TypeVar, cast
 from h2wire import frames as native
 from h2wire.codec import parse_payload
 from h2wire.codes import ErrorCode
-from h2wire.errors import FrameError, type_error
+from h2wire.errors import COMPILED, FrameError, type_error
 from h2wire.hyperframe.exceptions import (
     HyperframeError,
     InvalidDataError,
@@ -129,7 +129,7 @@ class Frame:
     body_len: int
 
     def __init__(self, stream_id: int, flags: Iterable[str] = ()) -> None:
-        if not isinstance(stream_id, int):
+        if not COMPILED and not isinstance(stream_id, int):
             raise type_error("int", stream_id)
         self._setup(stream_id, flags, self._TYPE, self.defined_flags, self.stream_association)
 
@@ -338,12 +338,13 @@ class DataFrame(Frame, Padding):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(pad_length, int):
-            raise type_error("int", pad_length)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(pad_length, int):
+                raise type_error("int", pad_length)
         self._setup(stream_id, flags, 0x0, _DATA_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.data = data
@@ -404,18 +405,19 @@ class HeadersFrame(Frame, Padding, Priority):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(pad_length, int):
-            raise type_error("int", pad_length)
-        if not isinstance(depends_on, int):
-            raise type_error("int", depends_on)
-        if not isinstance(stream_weight, int):
-            raise type_error("int", stream_weight)
-        if not isinstance(exclusive, bool):
-            raise type_error("bool", exclusive)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(pad_length, int):
+                raise type_error("int", pad_length)
+            if not isinstance(depends_on, int):
+                raise type_error("int", depends_on)
+            if not isinstance(stream_weight, int):
+                raise type_error("int", stream_weight)
+            if not isinstance(exclusive, bool):
+                raise type_error("bool", exclusive)
         self._setup(stream_id, flags, 0x1, _HEADERS_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.depends_on = depends_on
@@ -472,14 +474,15 @@ class PriorityFrame(Frame, Priority):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(depends_on, int):
-            raise type_error("int", depends_on)
-        if not isinstance(stream_weight, int):
-            raise type_error("int", stream_weight)
-        if not isinstance(exclusive, bool):
-            raise type_error("bool", exclusive)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(depends_on, int):
+                raise type_error("int", depends_on)
+            if not isinstance(stream_weight, int):
+                raise type_error("int", stream_weight)
+            if not isinstance(exclusive, bool):
+                raise type_error("bool", exclusive)
         self._setup(stream_id, flags, 0x2, _NO_FLAGS, _HAS_STREAM)
         self.depends_on = depends_on
         self.stream_weight = stream_weight
@@ -512,10 +515,11 @@ class RstStreamFrame(Frame):
 
     def __init__(self, stream_id: int, error_code: int = 0, *, flags: Iterable[str] = ()) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(error_code, int):
-            raise type_error("int", error_code)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(error_code, int):
+                raise type_error("int", error_code)
         self._setup(stream_id, flags, 0x3, _NO_FLAGS, _HAS_STREAM)
         self.error_code = error_code
 
@@ -555,7 +559,7 @@ class SettingsFrame(Frame):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
+        if not COMPILED and not isinstance(stream_id, int):  # mypyc checks it when compiled
             raise type_error("int", stream_id)
         flags = tuple(flags)
         self._setup(stream_id, flags, 0x4, _ACK_FLAGS, _NO_STREAM)
@@ -594,14 +598,15 @@ class PushPromiseFrame(Frame, Padding):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(promised_stream_id, int):
-            raise type_error("int", promised_stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
-        if not isinstance(pad_length, int):
-            raise type_error("int", pad_length)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(promised_stream_id, int):
+                raise type_error("int", promised_stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
+            if not isinstance(pad_length, int):
+                raise type_error("int", pad_length)
         self._setup(stream_id, flags, 0x5, _PUSH_PROMISE_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.promised_stream_id = promised_stream_id
@@ -641,10 +646,11 @@ class PingFrame(Frame):
         self, stream_id: int = 0, opaque_data: bytes = b"", *, flags: Iterable[str] = ()
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(opaque_data, bytes):
-            raise type_error("bytes", opaque_data)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(opaque_data, bytes):
+                raise type_error("bytes", opaque_data)
         self._setup(stream_id, flags, 0x6, _ACK_FLAGS, _NO_STREAM)
         if len(opaque_data) > 8:
             raise InvalidFrameError(
@@ -686,14 +692,15 @@ class GoAwayFrame(Frame):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(last_stream_id, int):
-            raise type_error("int", last_stream_id)
-        if not isinstance(error_code, int):
-            raise type_error("int", error_code)
-        if not isinstance(additional_data, bytes):
-            raise type_error("bytes", additional_data)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(last_stream_id, int):
+                raise type_error("int", last_stream_id)
+            if not isinstance(error_code, int):
+                raise type_error("int", error_code)
+            if not isinstance(additional_data, bytes):
+                raise type_error("bytes", additional_data)
         self._setup(stream_id, flags, 0x7, _NO_FLAGS, _NO_STREAM)
         self.last_stream_id = last_stream_id
         self.error_code = error_code
@@ -736,10 +743,11 @@ class WindowUpdateFrame(Frame):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if window_increment is not None and not isinstance(window_increment, int):
-            raise type_error("int or None", window_increment)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if window_increment is not None and not isinstance(window_increment, int):
+                raise type_error("int or None", window_increment)
         self._setup(stream_id, flags, 0x8, _NO_FLAGS, _EITHER)
         if window_increment is None:
             self.window_increment = 0
@@ -771,10 +779,11 @@ class ContinuationFrame(Frame):
 
     def __init__(self, stream_id: int, data: bytes = b"", *, flags: Iterable[str] = ()) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(data, bytes):
-            raise type_error("bytes", data)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(data, bytes):
+                raise type_error("bytes", data)
         self._setup(stream_id, flags, 0x9, _END_HEADERS_FLAGS, _HAS_STREAM)
         self.data = data
 
@@ -809,7 +818,7 @@ class AltSvcFrame(Frame):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(stream_id, int):
+        if not COMPILED and not isinstance(stream_id, int):  # mypyc checks it when compiled
             raise type_error("int", stream_id)
         # origin and field are typed object so that compiled code reaches these
         # checks and raises InvalidDataError for str, as hyperframe does.
@@ -851,14 +860,15 @@ class ExtensionFrame(Frame):
         flags: Iterable[str] = (),
     ) -> None:
         # The argument checks mypyc makes when compiled, in its order and words.
-        if not isinstance(type, int):
-            raise type_error("int", type)
-        if not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
-        if not isinstance(flag_byte, int):
-            raise type_error("int", flag_byte)
-        if not isinstance(body, bytes):
-            raise type_error("bytes", body)
+        if not COMPILED:  # compiled, mypyc has made these checks already
+            if not isinstance(type, int):
+                raise type_error("int", type)
+            if not isinstance(stream_id, int):
+                raise type_error("int", stream_id)
+            if not isinstance(flag_byte, int):
+                raise type_error("int", flag_byte)
+            if not isinstance(body, bytes):
+                raise type_error("bytes", body)
         super().__init__(stream_id, flags)
         self.type = type
         self.flag_byte = flag_byte
