@@ -18,6 +18,7 @@ from setuptools import setup
 #: (it is a two-line shim around h2wire.cli.main).
 COMPILED_MODULES = [
     "h2wire/__init__.py",
+    "h2wire/_mypyc.py",
     "h2wire/codes.py",
     "h2wire/errors.py",
     "h2wire/wire.py",

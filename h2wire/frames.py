@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import ClassVar, Final, TypeVar
 
+from h2wire._mypyc import mypyc_attr
 from h2wire.codes import ErrorCode, setting_name
 from h2wire.errors import COMPILED, FrameError, Scope, type_error
 from h2wire.wire import (
@@ -58,15 +59,6 @@ from h2wire.wire import (
     header_int,
     prefix,
 )
-
-try:
-    from mypy_extensions import mypyc_attr
-except ImportError:  # pragma: no cover - mypy_extensions is absent at run time
-    _C = TypeVar("_C")
-
-    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[_C], _C]:
-        return lambda cls: cls
-
 
 _PROTOCOL: Final = ErrorCode.PROTOCOL_ERROR
 _FRAME_SIZE: Final = ErrorCode.FRAME_SIZE_ERROR

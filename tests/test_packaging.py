@@ -9,7 +9,18 @@ from conftest import loaded_mode
 
 import h2wire
 
-MODULES = {"__init__", "cli", "codec", "codes", "decoder", "encoder", "errors", "frames", "wire"}
+MODULES = {
+    "__init__",
+    "_mypyc",
+    "cli",
+    "codec",
+    "codes",
+    "decoder",
+    "encoder",
+    "errors",
+    "frames",
+    "wire",
+}
 
 
 def test_py_typed_and_sources_beside_the_loaded_package() -> None:

@@ -11,9 +11,10 @@ strict as h2wire; see README "Differences from hyperframe 6.1.0".
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, MutableMapping
-from typing import ClassVar, Final, Protocol, TypeVar, cast
+from typing import ClassVar, Final, Protocol, cast
 
 from h2wire import frames as native
+from h2wire._mypyc import mypyc_attr, trait
 from h2wire.codec import parse_payload
 from h2wire.codes import ErrorCode
 from h2wire.errors import COMPILED, FrameError, type_error
@@ -26,20 +27,6 @@ from h2wire.hyperframe.exceptions import (
 )
 from h2wire.hyperframe.flags import Flag, Flags
 from h2wire.wire import DEPENDENCY, MAX_STREAM_ID, header
-
-try:
-    from mypy_extensions import mypyc_attr, trait
-except ImportError:  # pragma: no cover - mypy_extensions is absent at run time
-    from collections.abc import Callable
-
-    _C = TypeVar("_C")
-
-    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[_C], _C]:
-        return lambda cls: cls
-
-    def trait(cls: _C) -> _C:
-        return cls
-
 
 #: The largest payload before SETTINGS_MAX_FRAME_SIZE is raised (RFC 9113 §4.2).
 FRAME_MAX_LEN: Final = 2**14
