@@ -40,7 +40,10 @@ def check_parse_frame(data: bytes) -> None:
     repr(frame)
 
 
-def _events(decoder: h.FrameDecoder, chunks: list[bytes]) -> list[object]:
+def decoder_events(decoder: h.FrameDecoder, chunks: list[bytes]) -> list[object]:
+    """Feed ``chunks``: the frames, and each error as ("error", code, scope,
+    stream_id, field), carrying on after stream errors.  After a connection
+    error the decoder must raise that same error again."""
     out: list[object] = []
     for chunk in chunks:
         data = chunk
@@ -50,8 +53,14 @@ def _events(decoder: h.FrameDecoder, chunks: list[bytes]) -> list[object]:
                 break
             except h.FrameError as err:
                 out.extend(decoder.take_frames())
-                out.append((err.code, err.scope, err.stream_id, err.field))
+                out.append(("error", err.code, err.scope, err.stream_id, err.field))
                 if err.scope is h.Scope.CONNECTION:
+                    try:
+                        decoder.feed(b"")
+                    except h.FrameError as again:
+                        assert again is err  # a dead decoder repeats its error
+                    else:
+                        raise AssertionError("a dead decoder accepted more input")
                     return out
                 data = b""
     return out
@@ -66,14 +75,14 @@ def check_decoder(data: bytes) -> None:
     options = {"assemble_headers": bool(flags & 1), "client_preface": bool(flags & 2)}
     if flags & 2:
         body = h.CLIENT_PREFACE[: flags >> 3] + body
-    whole = _events(h.FrameDecoder(**options), [body])
+    whole = decoder_events(h.FrameDecoder(**options), [body])
     pieces, pos = [], 0
     for cut in cuts:
         pieces.append(body[pos : pos + cut])
         pos += cut
     pieces.append(body[pos:])
     decoder = h.FrameDecoder(**options)
-    assert _events(decoder, pieces) == whole
+    assert decoder_events(decoder, pieces) == whole
     assert decoder.buffered <= decoder.max_buffered_bytes + decoder.max_header_block_size
 
 

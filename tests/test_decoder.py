@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from frame_strategies import frames as any_frame
 from frame_strategies import header, wire_frames
+from fuzz_checks import decoder_events
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,33 +18,11 @@ import h2wire as h
 from h2wire import ErrorCode as E
 from h2wire import Scope as S
 
-Event = h.Frame | tuple[object, ...]
 
-
-def error_key(err: h.FrameError) -> tuple[object, ...]:
-    return ("error", err.code, err.scope, err.stream_id, err.field)
-
-
-def run(chunks: list[bytes], **options: int | bool) -> list[Event]:
+def run(chunks: list[bytes], **options: int | bool) -> list[object]:
     """Feed ``chunks``; record frames and errors, carrying on after stream errors."""
     decoder = h.FrameDecoder(**options)  # type: ignore[arg-type]
-    events: list[Event] = []
-    for chunk in chunks:
-        data = chunk
-        while True:
-            try:
-                events.extend(decoder.feed(data))
-                break
-            except h.FrameError as err:
-                events.extend(decoder.take_frames())
-                events.append(error_key(err))
-                if err.scope is S.CONNECTION:
-                    with pytest.raises(h.FrameError) as again:
-                        decoder.feed(b"")
-                    assert again.value is err  # a dead decoder repeats its error
-                    return events
-                data = b""
-    return events
+    return decoder_events(decoder, chunks)
 
 
 def split(blob: bytes, cuts: list[int]) -> list[bytes]:
