@@ -12,6 +12,7 @@ violation raises :class:`~h2wire.FrameError`; no input raises anything else.
 
 from __future__ import annotations
 
+import struct
 from typing import Final
 
 from h2wire.codes import ErrorCode
@@ -59,6 +60,11 @@ from h2wire.wire import (
     WINDOW_UPDATE,
 )
 
+#: The 9-octet header as (length high octet, length low 16 bits, type, flags,
+#: R bit + stream id), for the interpreted build's header decode.
+_HEADER: Final = struct.Struct(">BHBBL")
+#: One SETTINGS entry: identifier, value.
+_SETTING: Final = struct.Struct(">HL")
 _PROTOCOL: Final = ErrorCode.PROTOCOL_ERROR
 _FRAME_SIZE: Final = ErrorCode.FRAME_SIZE_ERROR
 _NAMES: Final = {
@@ -235,9 +241,12 @@ def _parse_body(
                 f"payload must be a multiple of 6 octets (got {length})",
                 0,
             )
-        entries = []
-        for pos in range(start, end, 6):
-            entries.append(((buf[pos] << 8) | buf[pos + 1], _u32(buf, pos + 2)))
+        entries: list[tuple[int, int]] = []
+        if COMPILED:  # octet indexing is native; struct is a Python-level call
+            for pos in range(start, end, 6):
+                entries.append(((buf[pos] << 8) | buf[pos + 1], _u32(buf, pos + 2)))
+        elif length:  # interpreted, one C loop builds the pairs (~3x cheaper)
+            entries.extend(_SETTING.iter_unpack(_take(buf, start, end)))
         return SettingsFrame(entries, ack=bool(flags & FLAG_ACK), undefined_flags=flags & 0xFE)
 
     if frame_type == PING:
@@ -382,21 +391,27 @@ def _parse(buf: bytes, offset: int, max_frame_size: int) -> tuple[Frame, int]:
         raise ValueError(f"offset {offset} is outside the input of {len(buf)} bytes")
     if available < HEADER_SIZE:
         raise IncompleteFrameError(HEADER_SIZE, available)
-    length = (buf[offset] << 16) | (buf[offset + 1] << 8) | buf[offset + 2]
-    frame_type = buf[offset + 3]
-    stream_id = (
-        ((buf[offset + 5] & 0x7F) << 24)
-        | (buf[offset + 6] << 16)
-        | (buf[offset + 7] << 8)
-        | buf[offset + 8]
-    )
+    if COMPILED:  # octet indexing is a native op: ~12 ns for the header
+        length = (buf[offset] << 16) | (buf[offset + 1] << 8) | buf[offset + 2]
+        frame_type = buf[offset + 3]
+        flags = buf[offset + 4]
+        stream_id = (
+            ((buf[offset + 5] & 0x7F) << 24)
+            | (buf[offset + 6] << 16)
+            | (buf[offset + 7] << 8)
+            | buf[offset + 8]
+        )
+    else:  # interpreted, one struct call is ~2x cheaper than nine indexings
+        high, low, frame_type, flags, stream_id = _HEADER.unpack_from(buf, offset)
+        length = (high << 16) | low
+        stream_id &= 0x7FFFFFFF
     if length > max_frame_size:
         raise _oversized(frame_type, length, max_frame_size, stream_id)
     total = HEADER_SIZE + length
     if available < total:
         raise IncompleteFrameError(total, available)
     start = offset + HEADER_SIZE
-    frame = _parse_body(buf, start, start + length, frame_type, buf[offset + 4], stream_id)
+    frame = _parse_body(buf, start, start + length, frame_type, flags, stream_id)
     return frame, total
 
 

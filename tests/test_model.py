@@ -14,6 +14,7 @@ from hypothesis import given
 import h2wire as h
 from h2wire import ErrorCode as E
 from h2wire import Scope as S
+from h2wire.errors import COMPILED
 
 
 @given(frames)
@@ -227,3 +228,16 @@ def test_stream_dependency_pickles() -> None:
     dependency = h.StreamDependency(3, 200, True)
     assert pickle.loads(pickle.dumps(dependency)) == dependency
     assert copy.deepcopy(dependency) == dependency
+
+
+@given(frames)
+def test_constructor_stores_exactly_the_fields(frame: h.Frame) -> None:
+    # The constructors store fields in two forms (native stores compiled, the
+    # instance dict interpreted); each must hold every field and nothing else.
+    names = [f.name for f in dataclasses.fields(frame)]
+    rebuilt = type(frame)(**{name: getattr(frame, name) for name in names})
+    assert [getattr(rebuilt, n) for n in names] == [getattr(frame, n) for n in names]
+    if COMPILED:
+        assert not hasattr(frame, "__dict__")
+    else:
+        assert sorted(vars(frame)) == sorted(names)
