@@ -558,7 +558,7 @@ class SettingsFrame(Frame):
         return f"settings={self.settings}"
 
     def _native(self) -> native.Frame:
-        return native.SettingsFrame(list(self.settings.items()), ack="ACK" in self.flags)
+        return native.SettingsFrame(self.settings, ack="ACK" in self.flags)
 
     def _load(self, frame: native.Frame) -> None:
         settings = self.settings
