@@ -241,3 +241,13 @@ def test_constructor_stores_exactly_the_fields(frame: h.Frame) -> None:
         assert not hasattr(frame, "__dict__")
     else:
         assert sorted(vars(frame)) == sorted(names)
+
+
+def test_settings_accepts_any_mapping_or_iterable_of_pairs() -> None:
+    from types import MappingProxyType
+
+    expected = h.SettingsFrame([(1, 4096), (4, 65535)])
+    assert h.SettingsFrame({1: 4096, 4: 65535}) == expected
+    assert h.SettingsFrame(MappingProxyType({1: 4096, 4: 65535})) == expected
+    assert h.SettingsFrame(((1, 4096), (4, 65535))) == expected
+    assert h.SettingsFrame(iter([(1, 4096), (4, 65535)])) == expected
