@@ -373,10 +373,25 @@ async def serve_proxy(
     record: str | None = None,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Relay until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
+    """Relay until ``stop`` is set (by default: until SIGINT or SIGTERM).
+
+    On stop, the connections still open are cancelled and closed (each logs
+    "closed") before "stopped" is logged."""
     counter = 0
+    relays: set[asyncio.Task[None]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # asyncio keeps only a weak reference to the connection's task: hold it,
+        # so that stopping can cancel it (and it cannot vanish while pending).
+        task = asyncio.current_task()
+        assert task is not None  # a connection callback always runs in a task
+        relays.add(task)
+        try:
+            await relay(reader, writer)
+        finally:
+            relays.discard(task)
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal counter
         counter += 1
         connection = counter
@@ -421,6 +436,9 @@ async def serve_proxy(
             loop.add_signal_handler(sig, stop.set)
     async with server:
         await stop.wait()
+    for task in relays:
+        task.cancel()
+    await asyncio.gather(*relays, return_exceptions=True)
     log.event(0, "--", "stopped")
 
 

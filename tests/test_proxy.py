@@ -108,6 +108,39 @@ def test_proxy_text_log(tmp_path: Path) -> None:
     assert lines[-1].endswith("stopped")
 
 
+def test_proxy_stop_closes_open_connections() -> None:
+    async def run() -> str:
+        async def upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read()  # idle until the proxy closes its side
+            writer.close()
+
+        up_port, proxy_port = free_port(), free_port()
+        server = await asyncio.start_server(upstream, "127.0.0.1", up_port)
+        out = io.StringIO()
+        stop = asyncio.Event()
+        log = cli.Log(out, True, colour=False)
+        task = asyncio.create_task(
+            cli.serve_proxy(("127.0.0.1", proxy_port), ("127.0.0.1", up_port), log, None, stop)
+        )
+        while "listening" not in out.getvalue():
+            await asyncio.sleep(0.01)
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy_port)
+        writer.write(h.CLIENT_PREFACE + h.SettingsFrame().serialize())
+        await writer.drain()
+        while "SETTINGS" not in out.getvalue():
+            await asyncio.sleep(0.01)
+        stop.set()  # the connection is still open
+        await asyncio.wait_for(task, 10)
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # the proxy closed it
+        writer.close()
+        server.close()
+        return out.getvalue()
+
+    records = [json.loads(line) for line in asyncio.run(run()).splitlines()]
+    events = [r["event"] for r in records if "event" in r]
+    assert events[-2:] == ["closed", "stopped"]
+
+
 def test_host_port() -> None:
     assert cli.host_port("[::1]:80") == ("::1", 80)
     assert cli.host_port("localhost:8080") == ("localhost", 8080)
