@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
+from itertools import starmap
 from types import MappingProxyType
 from typing import ClassVar, Final, TypeVar
 
@@ -32,6 +33,7 @@ from h2wire.codes import ErrorCode, setting_name
 from h2wire.errors import COMPILED, FrameError, Scope, type_error
 from h2wire.wire import (
     ALTSVC,
+    ALTSVC_FIELDS,
     CONTINUATION,
     DATA,
     FLAG_ACK,
@@ -40,6 +42,7 @@ from h2wire.wire import (
     FLAG_PADDED,
     FLAG_PRIORITY,
     GOAWAY,
+    GOAWAY_FIELDS,
     HEADER_PING,
     HEADER_PING_ACK,
     HEADER_SETTINGS_ACK,
@@ -59,6 +62,7 @@ from h2wire.wire import (
     PRIORITY_UPDATE,
     PUSH_PROMISE,
     RST_STREAM,
+    SETTING_FIELDS,
     SETTINGS,
     WINDOW_UPDATE,
     header,
@@ -614,6 +618,50 @@ def _check_setting(identifier: int, value: int, stream_id: int) -> None:
         raise _setting_error(_PROTOCOL, identifier, f"must be 0 or 1 (got {value})")
 
 
+#: The settings with a value rule of their own, and their allowed values
+#: (the same rules as _check_setting, as data for the interpreted fast path).
+_SETTING_LIMITS: Final = {
+    0x2: (0, 1),
+    0x4: (0, MAX_WINDOW_INCREMENT),
+    0x5: (0x4000, MAX_FRAME_SIZE_LIMIT),
+    0x8: (0, 1),
+    0x9: (0, 1),
+}
+_TUPLE_ONLY: Final = frozenset((tuple,))
+
+
+def _settings_entries(pairs: Iterable[object], stream_id: int) -> tuple[tuple[int, int], ...]:
+    """Check every SETTINGS entry and return them as pairs of plain ints."""
+    entries: list[tuple[int, int]] = []
+    # Items stay objects here: typed as pairs, compiled code would unbox each
+    # one and box it again for every check.
+    entry: object
+    for entry in pairs:
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise TypeError(f"settings entries must be (identifier, value) pairs, got {entry!r}")
+        identifier = entry[0]
+        value = entry[1]
+        if not isinstance(identifier, int):
+            raise type_error("int", identifier)
+        if not isinstance(value, int):
+            raise type_error("int", value)
+        # Only identifiers with a value rule (a literal tuple compiles to
+        # comparisons), or values out of range, need the checker.
+        if identifier in (0x2, 0x4, 0x5, 0x8, 0x9) or not (
+            0 <= identifier <= MAX_U16 and 0 <= value <= MAX_U32
+        ):
+            _check_setting(identifier, value, stream_id)
+        # (The items' types are read from the pair itself: compiled,
+        # ``identifier`` is an unboxed int by now, its type always int.)
+        if type(entry[0]) is int and type(entry[1]) is int:
+            entries.append(entry)  # already plain ints: keep the pair as it is
+        else:
+            # An IntEnum member or a bool becomes a plain int ("+ 0": int()
+            # is a call when compiled).
+            entries.append((identifier + 0, value + 0))
+    return tuple(entries)
+
+
 def _setting_error(code: ErrorCode, identifier: int, reason: str) -> FrameError:
     return _error(code, "SETTINGS", f"settings[{setting_name(identifier)}]", reason, 0)
 
@@ -649,7 +697,7 @@ class SettingsFrame(Frame):
                 raise type_error("int", undefined_flags)
         if stream_id != 0:
             raise _not_connection("SETTINGS", stream_id)
-        pairs: Iterable[tuple[int, int]]
+        pairs: Iterable[object]
         # Concrete types first: the Mapping ABC check alone costs more than a
         # whole small frame.
         if isinstance(settings, dict):
@@ -660,35 +708,34 @@ class SettingsFrame(Frame):
             pairs = settings.items()
         else:
             pairs = settings
-        entries: list[tuple[int, int]] = []
-        # Items stay objects here: typed as pairs, compiled code would unbox each
-        # one and box it again for every check.
-        entry: object
-        for entry in pairs:
-            if not isinstance(entry, tuple) or len(entry) != 2:
-                raise TypeError(
-                    f"settings entries must be (identifier, value) pairs, got {entry!r}"
-                )
-            identifier = entry[0]
-            value = entry[1]
-            if not isinstance(identifier, int):
-                raise type_error("int", identifier)
-            if not isinstance(value, int):
-                raise type_error("int", value)
-            # Only identifiers with a value rule (a literal tuple compiles to
-            # comparisons), or values out of range, need the checker.
-            if identifier in (0x2, 0x4, 0x5, 0x8, 0x9) or not (
-                0 <= identifier <= MAX_U16 and 0 <= value <= MAX_U32
-            ):
-                _check_setting(identifier, value, stream_id)
-            # (The items' types are read from the pair itself: compiled,
-            # ``identifier`` is an unboxed int by now, its type always int.)
-            if type(entry[0]) is int and type(entry[1]) is int:
-                entries.append(entry)  # already plain ints: keep the pair as it is
-            else:
-                # An IntEnum member or a bool becomes a plain int ("+ 0": int()
-                # is a call when compiled).
-                entries.append((identifier + 0, value + 0))
+        entries: tuple[tuple[int, int], ...]
+        if COMPILED:
+            entries = _settings_entries(pairs, stream_id)
+        else:
+            # Interpreted, the usual input (pairs of plain ints, as a dict gives
+            # them or as parsing builds them) is accepted by a loop ~2x cheaper
+            # than the general one.  Anything else, and every error, goes
+            # through _settings_entries, which has the exact checks and words.
+            entries = tuple(pairs)
+            plain = False
+            try:
+                # A dict's items are tuples; other entries are checked at once.
+                if type(settings) is dict or set(map(type, entries)) <= _TUPLE_ONLY:
+                    for identifier, value in entries:  # ValueError unless pairs
+                        if type(identifier) is not int or type(value) is not int:
+                            break
+                        if identifier in _SETTING_LIMITS:
+                            low, high = _SETTING_LIMITS[identifier]
+                            if not low <= value <= high:
+                                break
+                        elif not (0 <= identifier <= MAX_U16 and 0 <= value <= MAX_U32):
+                            break
+                    else:
+                        plain = True
+            except ValueError:
+                pass
+            if not plain:
+                entries = _settings_entries(entries, stream_id)
         if ack and entries:
             raise _error(
                 _FRAME_SIZE, "SETTINGS", "settings", "an ACK must carry no settings", stream_id
@@ -699,13 +746,13 @@ class SettingsFrame(Frame):
             _check_undefined_flags("SETTINGS", undefined_flags, FLAG_ACK, stream_id)
         if COMPILED:  # mypyc turns these calls into native attribute stores
             object.__setattr__(self, "stream_id", stream_id)
-            object.__setattr__(self, "settings", tuple(entries))
+            object.__setattr__(self, "settings", entries)
             object.__setattr__(self, "ack", ack)
             object.__setattr__(self, "undefined_flags", undefined_flags)
         else:  # interpreted, writing the instance dict is ~3x cheaper per field
             state = self.__dict__
             state["stream_id"] = stream_id
-            state["settings"] = tuple(entries)
+            state["settings"] = entries
             state["ack"] = ack
             state["undefined_flags"] = undefined_flags
 
@@ -726,10 +773,15 @@ class SettingsFrame(Frame):
     def serialize(self) -> bytes:
         if self.ack and not self.undefined_flags:
             return HEADER_SETTINGS_ACK  # an ACK carries no settings
-        parts = [header(6 * len(self.settings), SETTINGS, self.flags, 0)]
-        for identifier, value in self.settings:
-            parts.append(((identifier << 32) | value).to_bytes(6, "big"))
-        return b"".join(parts)
+        settings = self.settings
+        head = header(6 * len(settings), SETTINGS, self.flags, 0)
+        if COMPILED:
+            parts = [head]
+            for identifier, value in settings:
+                parts.append(((identifier << 32) | value).to_bytes(6, "big"))
+            return b"".join(parts)
+        # Interpreted, struct packs the entries in one C loop.
+        return head + b"".join(starmap(SETTING_FIELDS.pack, settings))
 
 
 def _check_promised(frame: str, promised: int, stream_id: int) -> None:
@@ -961,9 +1013,23 @@ class GoAwayFrame(Frame):
         return 8 + len(self.debug_data)
 
     def serialize(self) -> bytes:
-        head = prefix(8 + len(self.debug_data), GOAWAY, self.undefined_flags)
-        tail = (self.last_stream_id << 32) | self.error_code  # after stream id 0
-        return b"%b%b%b" % (head, tail.to_bytes(12, "big"), self.debug_data)
+        debug_data = self.debug_data
+        length = 8 + len(debug_data)
+        if COMPILED:
+            head = prefix(length, GOAWAY, self.undefined_flags)
+            tail = (self.last_stream_id << 32) | self.error_code  # after stream id 0
+            return b"%b%b%b" % (head, tail.to_bytes(12, "big"), debug_data)
+        # Interpreted, one struct call writes the fixed octets.
+        fixed = GOAWAY_FIELDS.pack(
+            length >> 16,
+            length & 0xFFFF,
+            GOAWAY,
+            self.undefined_flags,
+            0,
+            self.last_stream_id,
+            self.error_code,
+        )
+        return fixed + debug_data
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -1151,9 +1217,22 @@ class AltSvcFrame(Frame):
 
     def serialize(self) -> bytes:
         origin = self.origin
-        head = prefix(self.length, ALTSVC, self.undefined_flags)
-        tail = (self.stream_id << 16) | len(origin)
-        return b"%b%b%b%b" % (head, tail.to_bytes(6, "big"), origin, self.field_value)
+        field_value = self.field_value
+        length = 2 + len(origin) + len(field_value)
+        if COMPILED:
+            head = prefix(length, ALTSVC, self.undefined_flags)
+            tail = (self.stream_id << 16) | len(origin)
+            return b"%b%b%b%b" % (head, tail.to_bytes(6, "big"), origin, field_value)
+        # Interpreted, one struct call writes the fixed octets.
+        fixed = ALTSVC_FIELDS.pack(
+            length >> 16,
+            length & 0xFFFF,
+            ALTSVC,
+            self.undefined_flags,
+            self.stream_id,
+            len(origin),
+        )
+        return fixed + origin + field_value
 
 
 @dataclass(frozen=True, init=False, repr=False)

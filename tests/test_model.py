@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from frame_strategies import frames
 from hypothesis import given
+from hypothesis import strategies as st
 
 import h2wire as h
 from h2wire import ErrorCode as E
@@ -251,3 +252,40 @@ def test_settings_accepts_any_mapping_or_iterable_of_pairs() -> None:
     assert h.SettingsFrame(MappingProxyType({1: 4096, 4: 65535})) == expected
     assert h.SettingsFrame(((1, 4096), (4, 65535))) == expected
     assert h.SettingsFrame(iter([(1, 4096), (4, 65535)])) == expected
+
+
+# Identifiers and values around every SETTINGS rule, plus a bool of each.
+_SETTING_IDS = [*range(-1, 11), 0xFFFF, 0x10000, True]
+_SETTING_VALUES = [-1, 0, 1, 2, 0x3FFF, 0x4000, 0xFFFFFF, 0x1000000, 0x7FFFFFFF, 0x80000000]
+_SETTING_VALUES += [0xFFFFFFFF, 0x100000000, False]
+
+
+def _settings_outcome(build: Callable[[], tuple[tuple[int, int], ...]]) -> object:
+    try:
+        entries = build()
+    except h.FrameError as error:
+        return (error.code, error.scope, str(error))
+    assert all(type(i) is int and type(v) is int for i, v in entries)
+    return entries
+
+
+@pytest.mark.parametrize("value", _SETTING_VALUES)
+@pytest.mark.parametrize("identifier", _SETTING_IDS)
+def test_settings_fast_path_agrees_with_the_checks(identifier: int, value: int) -> None:
+    # The interpreted build accepts common SETTINGS input with a loop of its own
+    # (the limits as data); each entry must get what the general checks give.
+    from h2wire.frames import _settings_entries
+
+    pair = [(identifier, value)]
+    expected = _settings_outcome(lambda: _settings_entries(pair, 0))
+    assert _settings_outcome(lambda: h.SettingsFrame(pair).settings) == expected
+    assert _settings_outcome(lambda: h.SettingsFrame(dict(pair)).settings) == expected
+
+
+@given(st.lists(st.tuples(st.sampled_from(_SETTING_IDS), st.sampled_from(_SETTING_VALUES))))
+def test_settings_fast_path_agrees_on_lists(pairs: list[tuple[int, int]]) -> None:
+    from h2wire.frames import _settings_entries
+
+    expected = _settings_outcome(lambda: _settings_entries(pairs, 0))
+    assert _settings_outcome(lambda: h.SettingsFrame(pairs).settings) == expected
+    assert _settings_outcome(lambda: h.SettingsFrame(tuple(pairs)).settings) == expected
