@@ -92,11 +92,24 @@ CONSTRUCT: dict[str, tuple[str, str]] = {
         "F.AltSvcFrame(0, b'https://example.com', b'h3=\":443\"; ma=86400')",
         "h.AltSvcFrame(0, b'https://example.com', b'h3=\":443\"; ma=86400')",
     ),
+    "ORIGIN": (
+        "F.ExtensionFrame(0xC, 0, body=origins)",
+        "h.OriginFrame([b'https://example.com', b'https://cdn.example.com'])",
+    ),
+    "PRIORITY_UPDATE": (
+        "F.ExtensionFrame(0x10, 0, body=b'\\x00\\x00\\x00\\x05u=1, i')",
+        "h.PriorityUpdateFrame(5, b'u=1, i')",
+    ),
+    "unknown type": (
+        "F.ExtensionFrame(0xFA, 1, 3, x32)",
+        "h.UnknownFrame(0xFA, 1, x32, undefined_flags=3)",
+    ),
 }
 
 PAYLOADS = {
     "d": bytes(100), "d16k": bytes(16384), "d1k": bytes(1000), "pad20": bytes(20),
     "hb": bytes(120), "pb": bytes(80), "cb": bytes(200), "ping": b"\x01" * 8,
+    "x32": bytes(32), "origins": b"\x00\x13https://example.com\x00\x17https://cdn.example.com",
 }  # fmt: skip
 
 

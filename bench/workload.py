@@ -28,6 +28,11 @@ SAMPLES: list[tuple[str, h.Frame]] = [
     ("WINDOW_UPDATE", h.WindowUpdateFrame(1, 65535)),
     ("CONTINUATION", h.ContinuationFrame(1, bytes(200), end_headers=True)),
     ("ALTSVC", h.AltSvcFrame(0, b"https://example.com", b'h3=":443"; ma=86400')),
+    # hyperframe has no class for the next three: it parses them as ExtensionFrame,
+    # keeping the payload undecoded, and its construct case builds that payload.
+    ("ORIGIN", h.OriginFrame([b"https://example.com", b"https://cdn.example.com"])),
+    ("PRIORITY_UPDATE", h.PriorityUpdateFrame(5, b"u=1, i")),
+    ("unknown type", h.UnknownFrame(0xFA, 1, bytes(32), undefined_flags=3)),
 ]
 
 
