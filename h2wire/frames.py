@@ -43,6 +43,7 @@ from h2wire.wire import (
     FLAG_PRIORITY,
     GOAWAY,
     GOAWAY_FIELDS,
+    HEADER_FIELDS,
     HEADER_PING,
     HEADER_PING_ACK,
     HEADER_SETTINGS_ACK,
@@ -60,10 +61,12 @@ from h2wire.wire import (
     PREFIX_WINDOW_UPDATE,
     PRIORITY,
     PRIORITY_UPDATE,
+    PRIORITY_UPDATE_FIELDS,
     PUSH_PROMISE,
     RST_STREAM,
     SETTING_FIELDS,
     SETTINGS,
+    U16_FIELD,
     WINDOW_UPDATE,
     header,
     prefix,
@@ -1301,11 +1304,18 @@ class OriginFrame(Frame):
         return sum(2 + len(origin) for origin in self.origins)
 
     def serialize(self) -> bytes:
-        parts = [header(self.length, ORIGIN, self.undefined_flags, self.stream_id)]
+        if COMPILED:
+            parts = [header(self.length, ORIGIN, self.undefined_flags, self.stream_id)]
+            for origin in self.origins:
+                parts.append(len(origin).to_bytes(2, "big"))
+                parts.append(origin)
+            return b"".join(parts)
+        # Interpreted: one pass, struct for the lengths, the header written last.
+        pieces: list[bytes] = []
         for origin in self.origins:
-            parts.append(len(origin).to_bytes(2, "big"))
-            parts.append(origin)
-        return b"".join(parts)
+            pieces += (U16_FIELD.pack(len(origin)), origin)
+        body = b"".join(pieces)
+        return header(len(body), ORIGIN, self.undefined_flags, self.stream_id) + body
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -1370,9 +1380,22 @@ class PriorityUpdateFrame(Frame):
         return 4 + len(self.field_value)
 
     def serialize(self) -> bytes:
-        head = prefix(self.length, PRIORITY_UPDATE, self.undefined_flags)
-        tail = self.prioritized_stream_id  # after stream id 0
-        return b"%b%b%b" % (head, tail.to_bytes(8, "big"), self.field_value)
+        field_value = self.field_value
+        length = 4 + len(field_value)
+        if COMPILED:
+            head = prefix(length, PRIORITY_UPDATE, self.undefined_flags)
+            tail = self.prioritized_stream_id  # after stream id 0
+            return b"%b%b%b" % (head, tail.to_bytes(8, "big"), field_value)
+        # Interpreted, one struct call writes the fixed octets.
+        fixed = PRIORITY_UPDATE_FIELDS.pack(
+            length >> 16,
+            length & 0xFFFF,
+            PRIORITY_UPDATE,
+            self.undefined_flags,
+            0,
+            self.prioritized_stream_id,
+        )
+        return fixed + field_value
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -1445,7 +1468,14 @@ class UnknownFrame(Frame):
 
     def serialize(self) -> bytes:
         payload = self.payload
-        return header(len(payload), self.frame_type, self.undefined_flags, self.stream_id) + payload
+        length = len(payload)
+        if COMPILED:
+            return header(length, self.frame_type, self.undefined_flags, self.stream_id) + payload
+        # Interpreted, the header's struct call inline (a Python call saved).
+        fixed = HEADER_FIELDS.pack(
+            length >> 16, length & 0xFFFF, self.frame_type, self.undefined_flags, self.stream_id
+        )
+        return fixed + payload
 
 
 # Class constants (assigned here, outside the dataclass bodies; see module doc).

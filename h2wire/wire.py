@@ -58,13 +58,16 @@ DEPENDENCY: Final = struct.Struct(">LB")
 HEADER_FIELDS: Final = struct.Struct(">BHBBL")
 #: One SETTINGS entry: identifier, value.
 SETTING_FIELDS: Final = struct.Struct(">HL")
-#: One 32-bit field, and two (GOAWAY's last stream id and error code).
+#: One 16-bit field (an ORIGIN entry's length), one 32-bit field, and two
+#: (GOAWAY's last stream id and error code).
+U16_FIELD: Final = struct.Struct(">H")
 U32_FIELD: Final = struct.Struct(">L")
 U32_PAIR: Final = struct.Struct(">LL")
-#: Header plus the fixed fields of GOAWAY (last stream id, error code) and of
-#: ALTSVC (origin length).
+#: Header plus the fixed fields of GOAWAY (last stream id, error code), of
+#: ALTSVC (origin length) and of PRIORITY_UPDATE (prioritized stream id).
 GOAWAY_FIELDS: Final = struct.Struct(">BHBBLLL")
 ALTSVC_FIELDS: Final = struct.Struct(">BHBBLH")
+PRIORITY_UPDATE_FIELDS: Final = struct.Struct(">BHBBLL")
 
 
 # Writing.  A frame's fixed octets are built as integers and converted with
