@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.workload import SAMPLES, browsing_session  # noqa: E402
+from bench.workload import OPAQUE_IN_HYPERFRAME, SAMPLES, browsing_session  # noqa: E402
 
 #: label -> (worker variant, h2wire build or None)
 FRAME_VARIANTS = {
@@ -87,31 +87,42 @@ def medians(runs: dict[str, list[dict[str, float]]]) -> dict[str, dict[str, floa
     return table
 
 
+def worst(
+    r: dict[str, dict[str, float]], cases: list[str], label: str, digits: int
+) -> tuple[str, float]:
+    """The slowest case for ``label``, and, when that case is one hyperframe keeps
+    opaque, the slowest among the types it decodes as well."""
+    case = min(cases, key=lambda c: r[c][label])
+    text = f"worst {r[case][label]:.{digits}f}x ({case})"
+    decoded = [c for c in cases if c.partition("/")[2] not in OPAQUE_IN_HYPERFRAME]
+    other = min(decoded, key=lambda c: r[c][label])
+    if other != case:
+        text += f"; {r[other][label]:.{digits}f}x ({other}) among the types hyperframe decodes"
+    return text, r[case][label]
+
+
 def check_targets(
     r: dict[str, dict[str, float]], m: dict[str, dict[str, float]]
 ) -> list[tuple[str, str, bool]]:
     serialize = [c for c in r if c.startswith("serialize/") or c == "mixed/serialize"]
     timed = [c for c in r if not c.startswith("memory/") and "native interpreted" in r[c]]
-    worst_ser = min(serialize, key=lambda c: r[c]["native compiled"])
-    worst_cser = min(serialize, key=lambda c: r[c]["compat compiled"])
-    worst_interp = min(timed, key=lambda c: r[c]["native interpreted"])
+    worst_ser, worst_ser_ratio = worst(r, serialize, "native compiled", 1)
+    worst_cser, worst_cser_ratio = worst(r, serialize, "compat compiled", 1)
+    worst_interp, worst_interp_ratio = worst(r, timed, "native interpreted", 2)
     mem = "memory/HEADERS bytes per frame"
     rows = [
         ("native parse, mixed stream >= 15x", f"{r['mixed/parse']['native compiled']:.1f}x with parse_frame, "
          f"{r['mixed/decoder, 64 KiB chunks']['native compiled']:.1f}x with FrameDecoder (64 KiB chunks)",
          max(r["mixed/parse"]["native compiled"], r["mixed/decoder, 64 KiB chunks"]["native compiled"]) >= 15),
-        ("native serialize, every case >= 8x", f"worst {r[worst_ser]['native compiled']:.1f}x ({worst_ser})",
-         r[worst_ser]["native compiled"] >= 8),
+        ("native serialize, every case >= 8x", worst_ser, worst_ser_ratio >= 8),
         ("h2wire.hyperframe parse, mixed stream >= 5x", f"{r['mixed/parse']['compat compiled']:.1f}x "
          f"({r['mixed/parse, net of buffer copying']['compat compiled']:.1f}x net of the FrameBuffer's copying)",
          r["mixed/parse"]["compat compiled"] >= 5),
         ("h2wire.hyperframe serialize >= 3x", f"mixed {r['mixed/serialize']['compat compiled']:.1f}x, "
-         f"worst {r[worst_cser]['compat compiled']:.1f}x ({worst_cser})",
-         r[worst_cser]["compat compiled"] >= 3),
+         f"{worst_cser}", worst_cser_ratio >= 3),
         ("h2 end to end with install() >= 1.5x", f"{r['h2/end to end']['h2 + h2wire compiled']:.2f}x",
          r["h2/end to end"]["h2 + h2wire compiled"] >= 1.5),
-        ("interpreted native never slower", f"worst {r[worst_interp]['native interpreted']:.2f}x ({worst_interp})",
-         r[worst_interp]["native interpreted"] >= 1.0),
+        ("interpreted native never slower", worst_interp, worst_interp_ratio >= 1.0),
         ("interpreted native mixed stream >= 1.5x", f"{r['mixed/parse']['native interpreted']:.1f}x",
          r["mixed/parse"]["native interpreted"] >= 1.5),
         ("native frame object smaller", f"{m[mem]['native compiled']:.0f} B vs {m[mem]['hyperframe']:.0f} B (HEADERS)",

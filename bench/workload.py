@@ -34,6 +34,8 @@ SAMPLES: list[tuple[str, h.Frame]] = [
     ("PRIORITY_UPDATE", h.PriorityUpdateFrame(5, b"u=1, i")),
     ("unknown type", h.UnknownFrame(0xFA, 1, bytes(32), undefined_flags=3)),
 ]
+#: The cases above that hyperframe keeps as an opaque ExtensionFrame body.
+OPAQUE_IN_HYPERFRAME: frozenset[str] = frozenset({"ORIGIN", "PRIORITY_UPDATE", "unknown type"})
 
 
 def browsing_session(seed: int = 2026, target: int = 10_000) -> list[h.Frame]:
