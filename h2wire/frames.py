@@ -43,7 +43,6 @@ from h2wire.wire import (
     FLAG_PRIORITY,
     GOAWAY,
     GOAWAY_FIELDS,
-    HEADER_FIELDS,
     HEADER_PING,
     HEADER_PING_ACK,
     HEADER_SETTINGS_ACK,
@@ -1468,14 +1467,7 @@ class UnknownFrame(Frame):
 
     def serialize(self) -> bytes:
         payload = self.payload
-        length = len(payload)
-        if COMPILED:
-            return header(length, self.frame_type, self.undefined_flags, self.stream_id) + payload
-        # Interpreted, the header's struct call inline (a Python call saved).
-        fixed = HEADER_FIELDS.pack(
-            length >> 16, length & 0xFFFF, self.frame_type, self.undefined_flags, self.stream_id
-        )
-        return fixed + payload
+        return header(len(payload), self.frame_type, self.undefined_flags, self.stream_id) + payload
 
 
 # Class constants (assigned here, outside the dataclass bodies; see module doc).
