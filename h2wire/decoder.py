@@ -28,19 +28,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from h2wire.codec import _parse_body
-from h2wire.codes import ErrorCode
-from h2wire.errors import FrameError, Scope, type_error
-from h2wire.frames import ContinuationFrame, Frame, HeadersFrame, PushPromiseFrame
+from h2wire.codec import load_payload
+from h2wire.codes import CONTINUATION, HEADERS, PUSH_PROMISE, SETTINGS, ErrorCode
+from h2wire.errors import FrameError, Scope
+from h2wire.frames.base import Frame
+from h2wire.frames.headers import ContinuationFrame, HeadersFrame, PushPromiseFrame
+from h2wire.mode import wrong_type
 from h2wire.wire import (
-    CONTINUATION,
     DEFAULT_MAX_FRAME_SIZE,
     FLAG_END_HEADERS,
     HEADER_SIZE,
-    HEADERS,
     MAX_FRAME_SIZE_LIMIT,
-    PUSH_PROMISE,
-    SETTINGS,
+    oversize_error,
+    read_header,
 )
 
 #: The client connection preface (RFC 9113 §3.4).
@@ -62,7 +62,7 @@ def _connection_error(code: ErrorCode, field: str, message: str, stream_id: int 
 
 def _check_limit(name: str, value: int, low: int, high: int) -> int:
     if not isinstance(value, int):
-        raise type_error("int", value)
+        raise wrong_type("int", value)
     if not low <= value <= high:
         raise ValueError(f"{name} must be in {low}..{high}, got {value}")
     return value
@@ -107,7 +107,7 @@ class FrameDecoder:
         )
         for flag in (client_preface, assemble_headers):
             if not isinstance(flag, bool):
-                raise type_error("bool", flag)
+                raise wrong_type("bool", flag)
         self.assemble_headers = assemble_headers
         # Assembled blocks must still fit a frame payload (2**24-1 minus 5 + 256).
         self.max_header_block_size = _check_limit(
@@ -236,15 +236,7 @@ class FrameDecoder:
             if end - pos < HEADER_SIZE:
                 self._keep(buf, pos, HEADER_SIZE)
                 return
-            length = (buf[pos] << 16) | (buf[pos + 1] << 8) | buf[pos + 2]
-            frame_type = buf[pos + 3]
-            flags = buf[pos + 4]
-            stream_id = (
-                ((buf[pos + 5] & 0x7F) << 24)
-                | (buf[pos + 6] << 16)
-                | (buf[pos + 7] << 8)
-                | buf[pos + 8]
-            )
+            length, frame_type, flags, stream_id = read_header(buf, pos)
             if (self._block_stream or frame_type == CONTINUATION) and (
                 frame_type != CONTINUATION or stream_id != self._block_stream
             ):
@@ -272,7 +264,7 @@ class FrameDecoder:
             start = pos + HEADER_SIZE
             pos += total
             try:
-                frame = _parse_body(buf, start, pos, frame_type, flags, stream_id)
+                frame = load_payload(frame_type, flags, stream_id, buf, start, pos)
             except FrameError as error:
                 if error.scope is Scope.CONNECTION:
                     raise self._fail(error) from None
@@ -308,20 +300,7 @@ class FrameDecoder:
 
     def _header_error(self, frame_type: int, length: int, stream_id: int) -> FrameError:
         if length > self._max_frame_size:
-            connection = stream_id == 0 or frame_type in (
-                HEADERS,
-                PUSH_PROMISE,
-                CONTINUATION,
-                SETTINGS,
-            )
-            return FrameError(
-                ErrorCode.FRAME_SIZE_ERROR,
-                f"frame of type {frame_type:#04x}, length: payload of {length} octets exceeds "
-                f"the maximum frame size {self._max_frame_size}",
-                scope=Scope.CONNECTION if connection else Scope.STREAM,
-                stream_id=stream_id,
-                field="length",
-            )
+            return oversize_error(frame_type, length, self._max_frame_size, stream_id)
         if HEADER_SIZE + length > self.max_buffered_bytes:
             return _connection_error(
                 _CALM,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from h2wire.errors import type_error
+from h2wire.codes import CONTINUATION, DATA, HEADERS
 from h2wire.frames import (
     ContinuationFrame,
     DataFrame,
@@ -14,6 +14,7 @@ from h2wire.frames import (
     PushPromiseFrame,
     StreamDependency,
 )
+from h2wire.mode import wrong_type
 from h2wire.wire import DEFAULT_MAX_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT, header
 
 
@@ -44,7 +45,7 @@ def split_header_block(
     """
     _check_max_frame_size(max_frame_size)
     if not isinstance(block, bytes):
-        raise type_error("bytes", block)
+        raise wrong_type("bytes", block)
     room = max_frame_size
     if padding is not None:
         room -= 1 + len(padding)
@@ -103,7 +104,7 @@ def split_data(
     """
     _check_max_frame_size(max_frame_size)
     if not isinstance(data, bytes):
-        raise type_error("bytes", data)
+        raise wrong_type("bytes", data)
     overhead = 0
     padding = None
     if pad_length is not None:
@@ -147,15 +148,15 @@ def serialize_frames(frames: Iterable[Frame]) -> bytes:
     for frame in frames:
         if isinstance(frame, DataFrame) and frame.padding is None:
             data = frame.data
-            parts.append(header(len(data), 0x0, frame.flags, frame.stream_id))
+            parts.append(header(len(data), DATA, frame.flags, frame.stream_id))
             parts.append(data)
         elif isinstance(frame, ContinuationFrame):
             data = frame.data
-            parts.append(header(len(data), 0x9, frame.flags, frame.stream_id))
+            parts.append(header(len(data), CONTINUATION, frame.flags, frame.stream_id))
             parts.append(data)
         elif isinstance(frame, HeadersFrame) and frame.padding is None and frame.priority is None:
             data = frame.data
-            parts.append(header(len(data), 0x1, frame.flags, frame.stream_id))
+            parts.append(header(len(data), HEADERS, frame.flags, frame.stream_id))
             parts.append(data)
         else:
             parts.append(frame.serialize())

@@ -3,16 +3,15 @@
 Every framing rule violation, whether found while parsing bytes or while
 constructing a frame object, raises :class:`FrameError`.  It carries the RFC 9113
 error code to send, the scope of the error (what the peer must do about it), the
-stream it concerns and the name of the offending field.
+stream it concerns and the name of the offending field.  :func:`frame_error`
+writes every such message the same way: ``"<FRAME> frame, <field>: <reason>"``.
 """
 
 from __future__ import annotations
 
-import types
 from enum import Enum
-from typing import Final
 
-from h2wire.codes import ErrorCode
+from h2wire.codes import ErrorCode, frame_label
 
 
 class Scope(Enum):
@@ -93,6 +92,24 @@ class IncompleteFrameError(FrameError):
         return (_rebuild_incomplete, (self.needed, 0))
 
 
+def frame_error(
+    code: ErrorCode,
+    frame_type: int,
+    field: str,
+    reason: str,
+    stream_id: int = 0,
+    scope: Scope = Scope.CONNECTION,
+) -> FrameError:
+    """The error for ``field`` of a frame of ``frame_type`` breaking a rule:
+    ``"DATA frame, stream_id: must be non-zero"``.
+
+    Callers ``raise`` what this returns, which keeps mypy's flow analysis and
+    the tracebacks pointing at the check itself.
+    """
+    message = f"{frame_label(frame_type)} frame, {field}: {reason}"
+    return FrameError(code, message, scope=scope, stream_id=stream_id, field=field)
+
+
 def _rebuild_error(
     cls: type[FrameError], code: ErrorCode, message: str, scope: Scope, stream_id: int, field: str
 ) -> FrameError:
@@ -103,18 +120,4 @@ def _rebuild_incomplete(needed: int, available: int) -> IncompleteFrameError:
     return IncompleteFrameError(needed, available)
 
 
-def _probe() -> None:
-    """Compiled by mypyc this is a builtin function, not a Python function."""
-
-
-#: True in the mypyc-compiled build.  There, mypyc checks argument types itself,
-#: so the explicit checks (worded like mypyc's, for the interpreted build) are
-#: skipped: compiled, isinstance() on a native int would box it first.
-COMPILED: Final = not isinstance(_probe, types.FunctionType)
-
-
-def type_error(expected: str, value: object) -> TypeError:
-    """A wrong argument type, worded as mypyc words its own argument checks, so that
-    the interpreted and compiled builds raise the same message."""
-    got = "None" if value is None else type(value).__name__
-    return TypeError(f"{expected} object expected; got {got}")
+__all__ = ["FrameError", "IncompleteFrameError", "Scope", "frame_error"]

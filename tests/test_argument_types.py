@@ -15,7 +15,7 @@ WRONG = {  # kind -> (wrong value, its type name in the message)
     "bool": (1, "bool object expected; got int"),
     "bytes": ("x", "bytes object expected; got str"),
     "bytes?": ("x", "bytes or None object expected; got str"),
-    "dep?": (5, "h2wire.frames.StreamDependency or None object expected; got int"),
+    "dep?": (5, "h2wire.frames.headers.StreamDependency or None object expected; got int"),
     "int?": ("x", "int or None object expected; got str"),
 }
 S: dict[str, object] = {"stream_id": 1}

@@ -82,8 +82,8 @@ class Greeting(h.Frame):
         object.__setattr__(self, "text", text)
 
     @classmethod
-    def from_payload(cls, flags: int, stream_id: int, payload: bytes) -> h.Frame:
-        return cls(stream_id, payload)
+    def load(cls, flags: int, stream_id: int, buf: bytes, start: int, end: int) -> h.Frame:
+        return cls(stream_id, buf[start:end])
 
     @property
     def flags(self) -> int:
@@ -115,6 +115,9 @@ def test_register_extension_frame_type() -> None:
         frame, _ = h.parse_frame(raw)
         assert isinstance(frame, Greeting)
         assert frame.serialize() == raw
+        # The same classmethod serves from_payload and the codec's dispatch.
+        assert getattr(Greeting.from_payload(0, 0, b"hi"), "text") == b"hi"  # noqa: B009
+        assert getattr(h.parse_payload(0xF0, 0, 0, b"hey"), "text") == b"hey"  # noqa: B009
         with pytest.raises(h.FrameError):
             h.UnknownFrame(0xF0)  # registered types are no longer "unknown"
     finally:
@@ -136,3 +139,15 @@ def test_register_rejects_bad_classes() -> None:
     with pytest.raises(ValueError, match="built in"):
         h.unregister_frame_type(0x0)
     h.unregister_frame_type(0xF7)  # not registered: nothing to do
+
+
+def test_builtin_classes_load_from_a_payload_window() -> None:
+    # The codec hands each class its payload in place: buf[start:end].
+    wire = h.HeadersFrame(3, b"\x82", end_headers=True, padding=bytes(2)).serialize()
+    buf = b"junk" + wire + b"more"
+    frame = h.HeadersFrame.load(wire[4], 3, buf, 4 + 9, 4 + len(wire))
+    assert frame == h.parse_frame(wire)[0]
+    assert h.DataFrame.from_payload(1, 5, b"abc") == h.DataFrame(5, b"abc", end_stream=True)
+    assert h.SettingsFrame.from_payload(0, 0, bytes.fromhex("000400000001")) == h.SettingsFrame(
+        {4: 1}
+    )

@@ -26,7 +26,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("data bytearray", lambda: h.HeadersFrame(1, bytearray(b"x")), TypeError, BYTES + "bytearray"),  # type: ignore[arg-type]
     ("data memoryview", lambda: h.ContinuationFrame(1, memoryview(b"x")), TypeError, BYTES + "memoryview"),  # type: ignore[arg-type]
     ("padding str", lambda: h.DataFrame(1, padding="x"), TypeError, "bytes or None object expected; got str"),  # type: ignore[arg-type]
-    ("priority int", lambda: h.HeadersFrame(1, priority=5), TypeError, "h2wire.frames.StreamDependency or None object expected; got int"),  # type: ignore[arg-type]
+    ("priority int", lambda: h.HeadersFrame(1, priority=5), TypeError, "h2wire.frames.headers.StreamDependency or None object expected; got int"),  # type: ignore[arg-type]
     ("first of two wrong", lambda: h.PingFrame("x", ack="y"), TypeError, BYTES + "str"),  # type: ignore[arg-type]
     ("weight None", lambda: h.PriorityFrame(1, 0, None), TypeError, INT + "None"),  # type: ignore[arg-type]
     ("exclusive str", lambda: h.StreamDependency(1, 2, "x"), TypeError, BOOL + "str"),  # type: ignore[arg-type]

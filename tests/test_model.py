@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import h2wire as h
 from h2wire import ErrorCode as E
 from h2wire import Scope as S
-from h2wire.errors import COMPILED
+from h2wire.mode import COMPILED
 
 
 @given(frames)
@@ -274,18 +274,18 @@ def _settings_outcome(build: Callable[[], tuple[tuple[int, int], ...]]) -> objec
 def test_settings_fast_path_agrees_with_the_checks(identifier: int, value: int) -> None:
     # The interpreted build accepts common SETTINGS input with a loop of its own
     # (the limits as data); each entry must get what the general checks give.
-    from h2wire.frames import _settings_entries
+    from h2wire.frames.settings import settings_entries
 
     pair = [(identifier, value)]
-    expected = _settings_outcome(lambda: _settings_entries(pair, 0))
+    expected = _settings_outcome(lambda: settings_entries(pair, 0))
     assert _settings_outcome(lambda: h.SettingsFrame(pair).settings) == expected
     assert _settings_outcome(lambda: h.SettingsFrame(dict(pair)).settings) == expected
 
 
 @given(st.lists(st.tuples(st.sampled_from(_SETTING_IDS), st.sampled_from(_SETTING_VALUES))))
 def test_settings_fast_path_agrees_on_lists(pairs: list[tuple[int, int]]) -> None:
-    from h2wire.frames import _settings_entries
+    from h2wire.frames.settings import settings_entries
 
-    expected = _settings_outcome(lambda: _settings_entries(pairs, 0))
+    expected = _settings_outcome(lambda: settings_entries(pairs, 0))
     assert _settings_outcome(lambda: h.SettingsFrame(pairs).settings) == expected
     assert _settings_outcome(lambda: h.SettingsFrame(tuple(pairs)).settings) == expected

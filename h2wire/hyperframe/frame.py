@@ -14,10 +14,23 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from typing import ClassVar, Final, Protocol, cast
 
 from h2wire import frames as native
-from h2wire._mypyc import mypyc_attr, trait
 from h2wire.codec import parse_payload
-from h2wire.codes import ErrorCode
-from h2wire.errors import COMPILED, FrameError, type_error
+from h2wire.codes import (
+    ALTSVC,
+    CONTINUATION,
+    DATA,
+    GOAWAY,
+    HEADERS,
+    PING,
+    PRIORITY,
+    PUSH_PROMISE,
+    RST_STREAM,
+    SETTINGS,
+    UNKNOWN_TYPE,
+    WINDOW_UPDATE,
+    ErrorCode,
+)
+from h2wire.errors import FrameError
 from h2wire.hyperframe.exceptions import (
     HyperframeError,
     InvalidDataError,
@@ -26,7 +39,8 @@ from h2wire.hyperframe.exceptions import (
     UnknownFrameError,
 )
 from h2wire.hyperframe.flags import Flag, Flags
-from h2wire.wire import DEPENDENCY, MAX_STREAM_ID, header
+from h2wire.mode import COMPILED, mypyc_attr, trait, wrong_argument_type
+from h2wire.wire import DEPENDENCY, HEADER_SIZE, MAX_STREAM_ID, header, read_header
 
 #: The largest payload before SETTINGS_MAX_FRAME_SIZE is raised (RFC 9113 §4.2).
 FRAME_MAX_LEN: Final = 2**14
@@ -38,18 +52,15 @@ _NO_STREAM: Final = "no-stream"
 _EITHER: Final = "either"
 
 
-#: The flags each frame type defines (shared by the class and its instances).
+#: The flags each frame type defines (shared by the class and its instances),
+#: from the native classes' tables.
 _NO_FLAGS: Final[list[Flag]] = []
-_ACK_FLAGS: Final = [Flag("ACK", 0x01)]
-_END_HEADERS_FLAGS: Final = [Flag("END_HEADERS", 0x04)]
-_DATA_FLAGS: Final = [Flag("END_STREAM", 0x01), Flag("PADDED", 0x08)]
-_HEADERS_FLAGS: Final = [
-    Flag("END_STREAM", 0x01),
-    Flag("END_HEADERS", 0x04),
-    Flag("PADDED", 0x08),
-    Flag("PRIORITY", 0x20),
-]
-_PUSH_PROMISE_FLAGS: Final = [Flag("END_HEADERS", 0x04), Flag("PADDED", 0x08)]
+_SETTINGS_FLAGS: Final = [Flag(*flag) for flag in native.SettingsFrame.FLAGS]
+_PING_FLAGS: Final = [Flag(*flag) for flag in native.PingFrame.FLAGS]
+_CONTINUATION_FLAGS: Final = [Flag(*flag) for flag in native.ContinuationFrame.FLAGS]
+_DATA_FLAGS: Final = [Flag(*flag) for flag in native.DataFrame.FLAGS]
+_HEADERS_FLAGS: Final = [Flag(*flag) for flag in native.HeadersFrame.FLAGS]
+_PUSH_PROMISE_FLAGS: Final = [Flag(*flag) for flag in native.PushPromiseFrame.FLAGS]
 
 
 class FlagSet(Protocol):
@@ -108,7 +119,7 @@ class Frame:
     #: "has-stream", "no-stream" or "either": what ``stream_id`` must be.
     stream_association: ClassVar[str | None] = None
     #: The type code the class parses as (``type`` is per instance, as in hyperframe).
-    _TYPE: ClassVar[int] = -1
+    _TYPE: ClassVar[int] = UNKNOWN_TYPE
 
     stream_id: int
     type: int | None
@@ -116,8 +127,10 @@ class Frame:
     body_len: int
 
     def __init__(self, stream_id: int, flags: Iterable[str] = ()) -> None:
-        if not COMPILED and not isinstance(stream_id, int):
-            raise type_error("int", stream_id)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+        ):
+            raise wrong_argument_type(Frame.__init__, stream_id)
         self._setup(stream_id, flags, self._TYPE, self.defined_flags, self.stream_association)
 
     def _setup(
@@ -175,18 +188,15 @@ class Frame:
         :class:`UnknownFrameError` when ``strict``.
         """
         raw = _as_bytes(header)
-        if len(raw) != 9:
+        if len(raw) != HEADER_SIZE:
             raise InvalidFrameError(f"Invalid frame header: {len(raw)} octets, 9 needed")
-        length = (raw[0] << 16) | (raw[1] << 8) | raw[2]
-        frame_type = raw[3]
-        flag_byte = raw[4]
-        stream_id = ((raw[5] & 0x7F) << 24) | (raw[6] << 16) | (raw[7] << 8) | raw[8]
+        length, frame_type, flag_byte, stream_id = read_header(raw, 0)
         frame: Frame
-        if frame_type == 0x0:
+        if frame_type == DATA:  # the most frequent types, built directly
             frame = DataFrame(stream_id)
-        elif frame_type == 0x1:
+        elif frame_type == HEADERS:
             frame = HeadersFrame(stream_id)
-        elif frame_type == 0x8:
+        elif frame_type == WINDOW_UPDATE:
             frame = WindowUpdateFrame(stream_id)
         else:
             cls = FRAMES.get(frame_type)
@@ -312,7 +322,7 @@ class DataFrame(Frame, Padding):
 
     defined_flags: ClassVar[list[Flag]] = _DATA_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
-    _TYPE: ClassVar[int] = 0x0
+    _TYPE: ClassVar[int] = DATA
 
     data: bytes | memoryview
 
@@ -324,15 +334,11 @@ class DataFrame(Frame, Padding):
         pad_length: int = 0,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(data, bytes):
-                raise type_error("bytes", data)
-            if not isinstance(pad_length, int):
-                raise type_error("int", pad_length)
-        self._setup(stream_id, flags, 0x0, _DATA_FLAGS, _HAS_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int) and isinstance(data, bytes) and isinstance(pad_length, int)
+        ):
+            raise wrong_argument_type(DataFrame.__init__, stream_id, data, pad_length)
+        self._setup(stream_id, flags, DATA, _DATA_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.data = data
 
@@ -376,7 +382,7 @@ class HeadersFrame(Frame, Padding, Priority):
 
     defined_flags: ClassVar[list[Flag]] = _HEADERS_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
-    _TYPE: ClassVar[int] = 0x1
+    _TYPE: ClassVar[int] = HEADERS
 
     data: bytes
 
@@ -391,21 +397,24 @@ class HeadersFrame(Frame, Padding, Priority):
         exclusive: bool = False,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(data, bytes):
-                raise type_error("bytes", data)
-            if not isinstance(pad_length, int):
-                raise type_error("int", pad_length)
-            if not isinstance(depends_on, int):
-                raise type_error("int", depends_on)
-            if not isinstance(stream_weight, int):
-                raise type_error("int", stream_weight)
-            if not isinstance(exclusive, bool):
-                raise type_error("bool", exclusive)
-        self._setup(stream_id, flags, 0x1, _HEADERS_FLAGS, _HAS_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+            and isinstance(data, bytes)
+            and isinstance(pad_length, int)
+            and isinstance(depends_on, int)
+            and isinstance(stream_weight, int)
+            and isinstance(exclusive, bool)
+        ):
+            raise wrong_argument_type(
+                HeadersFrame.__init__,
+                stream_id,
+                data,
+                pad_length,
+                depends_on,
+                stream_weight,
+                exclusive,
+            )
+        self._setup(stream_id, flags, HEADERS, _HEADERS_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.depends_on = depends_on
         self.stream_weight = stream_weight
@@ -449,7 +458,7 @@ class PriorityFrame(Frame, Priority):
 
     defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
-    _TYPE: ClassVar[int] = 0x2
+    _TYPE: ClassVar[int] = PRIORITY
 
     def __init__(
         self,
@@ -460,17 +469,16 @@ class PriorityFrame(Frame, Priority):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(depends_on, int):
-                raise type_error("int", depends_on)
-            if not isinstance(stream_weight, int):
-                raise type_error("int", stream_weight)
-            if not isinstance(exclusive, bool):
-                raise type_error("bool", exclusive)
-        self._setup(stream_id, flags, 0x2, _NO_FLAGS, _HAS_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+            and isinstance(depends_on, int)
+            and isinstance(stream_weight, int)
+            and isinstance(exclusive, bool)
+        ):
+            raise wrong_argument_type(
+                PriorityFrame.__init__, stream_id, depends_on, stream_weight, exclusive
+            )
+        self._setup(stream_id, flags, PRIORITY, _NO_FLAGS, _HAS_STREAM)
         self.depends_on = depends_on
         self.stream_weight = stream_weight
         self.exclusive = exclusive
@@ -498,16 +506,14 @@ class RstStreamFrame(Frame):
 
     defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
-    _TYPE: ClassVar[int] = 0x3
+    _TYPE: ClassVar[int] = RST_STREAM
 
     def __init__(self, stream_id: int, error_code: int = 0, *, flags: Iterable[str] = ()) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(error_code, int):
-                raise type_error("int", error_code)
-        self._setup(stream_id, flags, 0x3, _NO_FLAGS, _HAS_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int) and isinstance(error_code, int)
+        ):
+            raise wrong_argument_type(RstStreamFrame.__init__, stream_id, error_code)
+        self._setup(stream_id, flags, RST_STREAM, _NO_FLAGS, _HAS_STREAM)
         self.error_code = error_code
 
     def _body_repr(self) -> str:
@@ -523,9 +529,9 @@ class RstStreamFrame(Frame):
 class SettingsFrame(Frame):
     """SETTINGS: ``settings`` dict (identifier -> value); flag ACK."""
 
-    defined_flags: ClassVar[list[Flag]] = _ACK_FLAGS
+    defined_flags: ClassVar[list[Flag]] = _SETTINGS_FLAGS
     stream_association: ClassVar[str | None] = _NO_STREAM
-    _TYPE: ClassVar[int] = 0x4
+    _TYPE: ClassVar[int] = SETTINGS
 
     HEADER_TABLE_SIZE: ClassVar[int] = 0x01
     ENABLE_PUSH: ClassVar[int] = 0x02
@@ -545,11 +551,12 @@ class SettingsFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED and not isinstance(stream_id, int):  # mypyc checks it when compiled
-            raise type_error("int", stream_id)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+        ):
+            raise wrong_argument_type(SettingsFrame.__init__, stream_id)
         flags = tuple(flags)
-        self._setup(stream_id, flags, 0x4, _ACK_FLAGS, _NO_STREAM)
+        self._setup(stream_id, flags, SETTINGS, _SETTINGS_FLAGS, _NO_STREAM)
         if settings and "ACK" in flags:
             raise InvalidDataError("Settings must be empty if ACK flag is set.")
         self.settings = settings or {}
@@ -571,7 +578,7 @@ class PushPromiseFrame(Frame, Padding):
 
     defined_flags: ClassVar[list[Flag]] = _PUSH_PROMISE_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
-    _TYPE: ClassVar[int] = 0x5
+    _TYPE: ClassVar[int] = PUSH_PROMISE
 
     data: bytes
 
@@ -584,17 +591,16 @@ class PushPromiseFrame(Frame, Padding):
         pad_length: int = 0,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(promised_stream_id, int):
-                raise type_error("int", promised_stream_id)
-            if not isinstance(data, bytes):
-                raise type_error("bytes", data)
-            if not isinstance(pad_length, int):
-                raise type_error("int", pad_length)
-        self._setup(stream_id, flags, 0x5, _PUSH_PROMISE_FLAGS, _HAS_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+            and isinstance(promised_stream_id, int)
+            and isinstance(data, bytes)
+            and isinstance(pad_length, int)
+        ):
+            raise wrong_argument_type(
+                PushPromiseFrame.__init__, stream_id, promised_stream_id, data, pad_length
+            )
+        self._setup(stream_id, flags, PUSH_PROMISE, _PUSH_PROMISE_FLAGS, _HAS_STREAM)
         self.pad_length = pad_length
         self.promised_stream_id = promised_stream_id
         self.data = data
@@ -623,22 +629,20 @@ class PushPromiseFrame(Frame, Padding):
 class PingFrame(Frame):
     """PING: ``opaque_data`` (at most 8 octets; zero-filled to 8 when sent); flag ACK."""
 
-    defined_flags: ClassVar[list[Flag]] = _ACK_FLAGS
+    defined_flags: ClassVar[list[Flag]] = _PING_FLAGS
     stream_association: ClassVar[str | None] = _NO_STREAM
-    _TYPE: ClassVar[int] = 0x6
+    _TYPE: ClassVar[int] = PING
 
     opaque_data: bytes
 
     def __init__(
         self, stream_id: int = 0, opaque_data: bytes = b"", *, flags: Iterable[str] = ()
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(opaque_data, bytes):
-                raise type_error("bytes", opaque_data)
-        self._setup(stream_id, flags, 0x6, _ACK_FLAGS, _NO_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int) and isinstance(opaque_data, bytes)
+        ):
+            raise wrong_argument_type(PingFrame.__init__, stream_id, opaque_data)
+        self._setup(stream_id, flags, PING, _PING_FLAGS, _NO_STREAM)
         if len(opaque_data) > 8:
             raise InvalidFrameError(
                 f"PING frame may not have more than 8 bytes of data, got {len(opaque_data)}"
@@ -665,7 +669,7 @@ class GoAwayFrame(Frame):
 
     defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _NO_STREAM
-    _TYPE: ClassVar[int] = 0x7
+    _TYPE: ClassVar[int] = GOAWAY
 
     additional_data: bytes
 
@@ -678,17 +682,16 @@ class GoAwayFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(last_stream_id, int):
-                raise type_error("int", last_stream_id)
-            if not isinstance(error_code, int):
-                raise type_error("int", error_code)
-            if not isinstance(additional_data, bytes):
-                raise type_error("bytes", additional_data)
-        self._setup(stream_id, flags, 0x7, _NO_FLAGS, _NO_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+            and isinstance(last_stream_id, int)
+            and isinstance(error_code, int)
+            and isinstance(additional_data, bytes)
+        ):
+            raise wrong_argument_type(
+                GoAwayFrame.__init__, stream_id, last_stream_id, error_code, additional_data
+            )
+        self._setup(stream_id, flags, GOAWAY, _NO_FLAGS, _NO_STREAM)
         self.last_stream_id = last_stream_id
         self.error_code = error_code
         self.additional_data = additional_data
@@ -720,7 +723,7 @@ class WindowUpdateFrame(Frame):
 
     defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _EITHER
-    _TYPE: ClassVar[int] = 0x8
+    _TYPE: ClassVar[int] = WINDOW_UPDATE
 
     def __init__(
         self,
@@ -729,13 +732,12 @@ class WindowUpdateFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if window_increment is not None and not isinstance(window_increment, int):
-                raise type_error("int or None", window_increment)
-        self._setup(stream_id, flags, 0x8, _NO_FLAGS, _EITHER)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+            and (window_increment is None or isinstance(window_increment, int))
+        ):
+            raise wrong_argument_type(WindowUpdateFrame.__init__, stream_id, window_increment)
+        self._setup(stream_id, flags, WINDOW_UPDATE, _NO_FLAGS, _EITHER)
         if window_increment is None:
             self.window_increment = 0
         elif not 1 <= window_increment <= MAX_STREAM_ID:
@@ -758,20 +760,18 @@ class WindowUpdateFrame(Frame):
 class ContinuationFrame(Frame):
     """CONTINUATION: ``data``; flag END_HEADERS."""
 
-    defined_flags: ClassVar[list[Flag]] = _END_HEADERS_FLAGS
+    defined_flags: ClassVar[list[Flag]] = _CONTINUATION_FLAGS
     stream_association: ClassVar[str | None] = _HAS_STREAM
-    _TYPE: ClassVar[int] = 0x9
+    _TYPE: ClassVar[int] = CONTINUATION
 
     data: bytes
 
     def __init__(self, stream_id: int, data: bytes = b"", *, flags: Iterable[str] = ()) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(data, bytes):
-                raise type_error("bytes", data)
-        self._setup(stream_id, flags, 0x9, _END_HEADERS_FLAGS, _HAS_STREAM)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int) and isinstance(data, bytes)
+        ):
+            raise wrong_argument_type(ContinuationFrame.__init__, stream_id, data)
+        self._setup(stream_id, flags, CONTINUATION, _CONTINUATION_FLAGS, _HAS_STREAM)
         self.data = data
 
     def _body_repr(self) -> str:
@@ -791,7 +791,7 @@ class AltSvcFrame(Frame):
 
     defined_flags: ClassVar[list[Flag]] = _NO_FLAGS
     stream_association: ClassVar[str | None] = _EITHER
-    _TYPE: ClassVar[int] = 0xA
+    _TYPE: ClassVar[int] = ALTSVC
 
     origin: bytes
     field: bytes
@@ -804,12 +804,13 @@ class AltSvcFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED and not isinstance(stream_id, int):  # mypyc checks it when compiled
-            raise type_error("int", stream_id)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(stream_id, int)
+        ):
+            raise wrong_argument_type(AltSvcFrame.__init__, stream_id)
         # origin and field are typed object so that compiled code reaches these
         # checks and raises InvalidDataError for str, as hyperframe does.
-        self._setup(stream_id, flags, 0xA, _NO_FLAGS, _EITHER)
+        self._setup(stream_id, flags, ALTSVC, _NO_FLAGS, _EITHER)
         if not isinstance(origin, bytes):
             raise InvalidDataError("AltSvc origin must be a bytestring.")
         if not isinstance(field, bytes):
@@ -846,16 +847,13 @@ class ExtensionFrame(Frame):
         *,
         flags: Iterable[str] = (),
     ) -> None:
-        # The argument checks mypyc makes when compiled, in its order and words.
-        if not COMPILED:  # compiled, mypyc has made these checks already
-            if not isinstance(type, int):
-                raise type_error("int", type)
-            if not isinstance(stream_id, int):
-                raise type_error("int", stream_id)
-            if not isinstance(flag_byte, int):
-                raise type_error("int", flag_byte)
-            if not isinstance(body, bytes):
-                raise type_error("bytes", body)
+        if not COMPILED and not (  # compiled, mypyc makes these checks itself
+            isinstance(type, int)
+            and isinstance(stream_id, int)
+            and isinstance(flag_byte, int)
+            and isinstance(body, bytes)
+        ):
+            raise wrong_argument_type(ExtensionFrame.__init__, type, stream_id, flag_byte, body)
         super().__init__(stream_id, flags)
         self.type = type
         self.flag_byte = flag_byte
