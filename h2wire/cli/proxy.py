@@ -116,6 +116,12 @@ async def serve_proxy(
         relays.add(task)
         try:
             await relay(reader, writer)
+        except asyncio.CancelledError:
+            # Only stopping cancels a connection's task.  End it normally:
+            # asyncio 3.11 calls task.exception() on a finished connection
+            # task, which raises for a cancelled one and is logged as
+            # "Exception in callback".
+            pass
         finally:
             relays.discard(task)
 
