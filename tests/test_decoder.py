@@ -396,3 +396,22 @@ def test_large_stream_in_socket_sized_chunks() -> None:
     for piece in chunks_of(blob, 65536):
         out.extend(decoder.feed(piece))
     assert out == frames
+
+
+def test_one_oversize_rule_and_message_everywhere() -> None:
+    # RFC 9113 §4.2 is stated once (h2wire.wire.oversize_error): parse_frame and
+    # FrameDecoder report the same frame the same way.
+    wire = bytes.fromhex("004e20000000000001")  # DATA, 20,000 octets, stream 1
+    with pytest.raises(h.FrameError) as parsed:
+        h.parse_frame(wire)
+    with pytest.raises(h.FrameError) as decoded:
+        h.FrameDecoder().feed(wire)
+    expected = "DATA frame, length: payload of 20000 octets exceeds the maximum frame size 16384"
+    for error in (parsed.value, decoded.value):
+        assert str(error) == expected
+        assert (error.code, error.scope, error.stream_id, error.field) == (
+            E.FRAME_SIZE_ERROR,
+            S.STREAM,
+            1,
+            "length",
+        )
