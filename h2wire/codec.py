@@ -106,25 +106,20 @@ def parse_payload(frame_type: int, flags: int, stream_id: int, payload: bytes) -
     return load_payload(frame_type, flags, stream_id, payload, 0, len(payload))
 
 
-def _bad_max(max_frame_size: int) -> ValueError:
-    return ValueError(f"max_frame_size must be in 0..2**24-1, got {max_frame_size}")
-
-
-def _parse(buf: bytes, offset: int, max_frame_size: int) -> tuple[Frame, int]:
-    available = len(buf) - offset
-    if offset < 0 or available < 0:
-        raise ValueError(f"offset {offset} is outside the input of {len(buf)} bytes")
-    if available < HEADER_SIZE:
-        raise IncompleteFrameError(HEADER_SIZE, available)
-    length, frame_type, flags, stream_id = read_header(buf, offset)
-    if length > max_frame_size:
-        raise oversize_error(frame_type, length, max_frame_size, stream_id)
-    total = HEADER_SIZE + length
-    if available < total:
-        raise IncompleteFrameError(total, available)
-    start = offset + HEADER_SIZE
-    frame = load_payload(frame_type, flags, stream_id, buf, start, start + length)
-    return frame, total
+def _copy_out(data: bytearray | memoryview, offset: int, max_frame_size: int) -> tuple[bytes, int]:
+    """The frame at ``data[offset]`` as a bytes object of its own (and 0, its
+    offset there).  The header is copied first, the rest only once its
+    announced size is known to be acceptable: an announced 16 MiB frame costs
+    nothing to reject."""
+    view = memoryview(data)
+    if view.ndim != 1 or view.itemsize != 1:
+        view = view.cast("B")
+    if offset < 0 or offset > len(view):
+        raise ValueError(f"offset {offset} is outside the input of {len(view)} bytes")
+    head = bytes(view[offset : offset + HEADER_SIZE])
+    if len(head) < HEADER_SIZE or read_header(head, 0)[0] > max_frame_size:
+        return head, 0  # incomplete, or too large: parsing the header says which
+    return bytes(view[offset : offset + HEADER_SIZE + read_header(head, 0)[0]]), 0
 
 
 def parse_frame(
@@ -149,23 +144,24 @@ def parse_frame(
     ):
         raise wrong_argument_type(parse_frame, data, offset, max_frame_size)
     if not 0 <= max_frame_size <= MAX_FRAME_SIZE_LIMIT:
-        raise _bad_max(max_frame_size)
+        raise ValueError(f"max_frame_size must be in 0..2**24-1, got {max_frame_size}")
     if isinstance(data, bytes):
-        return _parse(data, offset, max_frame_size)
-    view = memoryview(data)
-    if view.ndim != 1 or view.itemsize != 1:
-        view = view.cast("B")
-    if offset < 0 or offset > len(view):
-        raise ValueError(f"offset {offset} is outside the input of {len(view)} bytes")
-    # Copy out the header first, and the frame only once its size is known to
-    # be acceptable: an announced 16 MiB frame costs nothing to reject.
-    head = bytes(view[offset : offset + HEADER_SIZE])
-    if len(head) == HEADER_SIZE:
-        length = read_header(head, 0)[0]
-        if length > max_frame_size:
-            return _parse(head, 0, max_frame_size)  # raises the size error
-        return _parse(bytes(view[offset : offset + HEADER_SIZE + length]), 0, max_frame_size)
-    return _parse(head, 0, max_frame_size)
+        buf = data
+    else:
+        buf, offset = _copy_out(data, offset, max_frame_size)
+    available = len(buf) - offset
+    if offset < 0 or available < 0:
+        raise ValueError(f"offset {offset} is outside the input of {len(buf)} bytes")
+    if available < HEADER_SIZE:
+        raise IncompleteFrameError(HEADER_SIZE, available)
+    length, frame_type, flags, stream_id = read_header(buf, offset)
+    if length > max_frame_size:
+        raise oversize_error(frame_type, length, max_frame_size, stream_id)
+    total = HEADER_SIZE + length
+    if available < total:
+        raise IncompleteFrameError(total, available)
+    start = offset + HEADER_SIZE
+    return load_payload(frame_type, flags, stream_id, buf, start, start + length), total
 
 
 __all__ = ["load_payload", "parse_frame", "parse_payload"]
