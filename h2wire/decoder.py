@@ -29,13 +29,22 @@ from __future__ import annotations
 from typing import Final
 
 from h2wire.codec import load_payload
-from h2wire.codes import CONTINUATION, HEADERS, PUSH_PROMISE, SETTINGS, ErrorCode
-from h2wire.errors import FrameError, Scope
+from h2wire.codes import (
+    CONTINUATION,
+    HEADERS,
+    PUSH_PROMISE,
+    SETTINGS,
+    SETTINGS_MAX_FRAME_SIZE,
+    ErrorCode,
+)
+from h2wire.errors import FrameError, IncompleteFrameError, Scope, frame_error
 from h2wire.frames.base import Frame
 from h2wire.frames.headers import ContinuationFrame, HeadersFrame, PushPromiseFrame
+from h2wire.frames.settings import SettingsFrame
 from h2wire.mode import wrong_type
 from h2wire.wire import (
     DEFAULT_MAX_FRAME_SIZE,
+    FLAG_ACK,
     FLAG_END_HEADERS,
     HEADER_SIZE,
     MAX_FRAME_SIZE_LIMIT,
@@ -135,6 +144,11 @@ class FrameDecoder:
         self._have = 0
         self._need = HEADER_SIZE
         self._skip = 0  # body bytes of a rejected stream frame still to discard
+        self._fed = 0  # every byte fed so far, preface included
+        self._closed = False
+        # SETTINGS_MAX_FRAME_SIZE of each SETTINGS frame the local side sent and
+        # the peer has not acknowledged yet, oldest first (0: not in that frame).
+        self._unacked_max_frame_size: list[int] = []
         # The open header block, if any.
         self._block_stream = 0
         self._block_first: Frame | None = None
@@ -156,6 +170,76 @@ class FrameDecoder:
         )
 
     @property
+    def offset(self) -> int:
+        """Where the next frame the decoder has not decoded yet begins: an offset
+        in the whole stream fed so far, counting from its first byte (the client
+        preface included)."""
+        return self._fed - self._have + self._skip
+
+    def settings_sent(self, frame: SettingsFrame) -> None:
+        """Record a SETTINGS frame the local endpoint has sent.
+
+        RFC 9113 §6.5.3: "Upon receiving a SETTINGS frame with the ACK flag set,
+        the sender of the altered settings can rely on the values from the
+        oldest unacknowledged SETTINGS frame having been applied."  So when the
+        peer's next unmatched ACK is decoded, this frame's
+        SETTINGS_MAX_FRAME_SIZE, if it has one, becomes :attr:`max_frame_size`
+        for every frame after the ACK, in the same ``feed`` call too.  Until
+        then the peer may still send frames sized for the old value.
+        """
+        if not isinstance(frame, SettingsFrame) or frame.ack:
+            raise ValueError("settings_sent() takes a SETTINGS frame that is not an ACK")
+        value = 0
+        for identifier, setting in frame.settings:
+            if identifier == SETTINGS_MAX_FRAME_SIZE:
+                value = setting  # the last one wins (§6.5.3: processed in order)
+        self._unacked_max_frame_size.append(value)
+
+    def close(self) -> list[Frame]:
+        """Declare the end of the input (the peer closed the connection).
+
+        Returns the frames still buffered, as ``feed(b"")`` would.  Then raises
+        if the input did not end between frames: :class:`IncompleteFrameError`
+        when it ended inside a frame (``needed`` is that frame's size, 9 while
+        its header is incomplete; :attr:`offset` is where it began), and a
+        PROTOCOL_ERROR :class:`FrameError` when it ended inside the client
+        preface or inside a header block.  Frames decoded before the error are
+        returned by :meth:`take_frames`.  The decoder takes no input after this.
+        """
+        if self._failure is not None or self._closed:
+            return self.take_frames()
+        frames = self.feed(b"")
+        self._closed = True
+        # (A rejected frame whose body was still being discarded was reported
+        # when it was rejected; only a frame still held is incomplete.)
+        if self._have:
+            self._ready = frames
+            raise self._fail(IncompleteFrameError(self._need, self._have))
+        if self._preface_left and self._fed:
+            self._ready = frames
+            raise self._fail(
+                _connection_error(
+                    _PROTOCOL,
+                    "preface",
+                    f"the input ended inside the client connection preface "
+                    f"({self._fed} of {len(CLIENT_PREFACE)} octets)",
+                )
+            )
+        first = self._block_first
+        if first is not None:
+            self._ready = frames
+            raise self._fail(
+                frame_error(
+                    _PROTOCOL,
+                    first.type,
+                    "end_headers",
+                    "the input ended inside the header block (no END_HEADERS)",
+                    self._block_stream,
+                )
+            )
+        return frames
+
+    @property
     def buffered(self) -> int:
         """Bytes of incomplete input held (plus an assembling header block)."""
         return self._have + (self._block_bytes if self._block_parts else 0)
@@ -175,7 +259,10 @@ class FrameDecoder:
         """Add ``data`` and return every frame completed so far, in order."""
         if self._failure is not None:
             raise self._failure
+        if self._closed:
+            raise ValueError("FrameDecoder.feed() after close()")
         chunk = data if isinstance(data, bytes) else bytes(data)
+        self._fed += len(chunk)
         if self._preface_left and chunk:
             chunk = self._check_preface(chunk)
         if self._skip and chunk:
@@ -194,6 +281,7 @@ class FrameDecoder:
     def _fail(self, error: FrameError) -> FrameError:
         self._failure = error
         self._chunks = []
+        self._fed -= self._have  # forget what is dropped; `offset` stays put
         self._have = 0
         self._block_parts = []
         return error
@@ -202,6 +290,9 @@ class FrameDecoder:
         expected = self._preface_left
         n = min(len(expected), len(chunk))
         if chunk[:n] != expected[:n]:
+            # `offset` points at the first octet that differs from the preface.
+            wrong = next(i for i in range(n) if chunk[i] != expected[i])
+            self._fed = len(CLIENT_PREFACE) - len(expected) + wrong
             raise self._fail(
                 _connection_error(
                     _PROTOCOL, "preface", "the client connection preface is missing or wrong"
@@ -241,6 +332,16 @@ class FrameDecoder:
                 frame_type != CONTINUATION or stream_id != self._block_stream
             ):
                 raise self._fail(self._sequence_error(frame_type, stream_id))
+            if self._settings_first:
+                # RFC 9113 §3.4: the client preface "MUST be followed by a SETTINGS
+                # frame"; the type is known at the header, before any body arrives.
+                if frame_type != SETTINGS:
+                    raise self._fail(
+                        _connection_error(
+                            _PROTOCOL, "type", "the connection preface must end with SETTINGS"
+                        )
+                    )
+                self._settings_first = False
             total = HEADER_SIZE + length
             if (
                 length > max_frame_size
@@ -273,14 +374,11 @@ class FrameDecoder:
                     raise
                 self.ignored_frames += 1
                 continue
-            if self._settings_first:
-                self._settings_first = False
-                if frame_type != SETTINGS:
-                    raise self._fail(
-                        _connection_error(
-                            _PROTOCOL, "type", "the connection preface must end with SETTINGS"
-                        )
-                    )
+            if frame_type == SETTINGS and flags & FLAG_ACK and self._unacked_max_frame_size:
+                # The peer acknowledged the oldest SETTINGS we sent (§6.5.3).
+                acknowledged = self._unacked_max_frame_size.pop(0)
+                if acknowledged:
+                    self._max_frame_size = max_frame_size = acknowledged
             if frame_type == CONTINUATION:
                 result = self._continue_block(frame, flags, stream_id)
                 if result is None:

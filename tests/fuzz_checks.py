@@ -84,6 +84,24 @@ def check_decoder(data: bytes) -> None:
     decoder = h.FrameDecoder(**options)
     assert decoder_events(decoder, pieces) == whole
     assert decoder.buffered <= decoder.max_buffered_bytes + decoder.max_header_block_size
+    # The end of the input: the same verdict, and the same offset, however the
+    # stream was cut.
+    assert closing_events(decoder) == closing_events(h.FrameDecoder(**options), body)
+
+
+def closing_events(decoder: h.FrameDecoder, body: bytes | None = None) -> list[object]:
+    """What ``close()`` says (after feeding ``body``, if given, and carrying on
+    past its errors): the last frames, and the error it raises with the offset."""
+    if body is not None:
+        decoder_events(decoder, [body])
+    out: list[object] = []
+    try:
+        out.extend(decoder.close())
+    except h.FrameError as err:
+        out.extend(decoder.take_frames())
+        out.append(("error at close", err.code, err.scope, err.stream_id, err.field))
+    out.append(decoder.offset)
+    return out
 
 
 def check_hyperframe(data: bytes) -> None:

@@ -415,3 +415,115 @@ def test_one_oversize_rule_and_message_everywhere() -> None:
             1,
             "length",
         )
+
+
+def test_preface_needs_settings_first_checked_at_the_header() -> None:
+    # The type of the first frame is known at its 9-octet header: a DATA header
+    # announcing 1,000 octets fails at once, not after its body has arrived.
+    decoder = h.FrameDecoder(2**24 - 1, client_preface=True)
+    with pytest.raises(h.FrameError) as info:
+        decoder.feed(h.CLIENT_PREFACE + bytes.fromhex("0003e8000000000001"))
+    assert (info.value.code, info.value.scope, info.value.field) == (
+        E.PROTOCOL_ERROR,
+        S.CONNECTION,
+        "type",
+    )
+    assert "must end with SETTINGS" in str(info.value)
+
+
+def test_close_reports_a_frame_cut_short() -> None:
+    wire = h.PingFrame(b"12345678").serialize()
+    decoder = h.FrameDecoder()
+    assert decoder.feed(wire + wire[:12]) == [h.PingFrame(b"12345678")]
+    assert decoder.offset == 17
+    with pytest.raises(h.IncompleteFrameError) as info:
+        decoder.close()
+    assert (info.value.needed, info.value.code) == (17, E.FRAME_SIZE_ERROR)
+    assert str(info.value) == "incomplete frame, length: 17 bytes needed, 12 available"
+    assert decoder.offset == 17  # where the incomplete frame began
+    with pytest.raises(h.IncompleteFrameError):  # final, like any connection error
+        decoder.feed(b"")
+    # A header cut short: 9 octets needed.
+    decoder = h.FrameDecoder()
+    decoder.feed(wire[:4])
+    with pytest.raises(h.IncompleteFrameError) as info:
+        decoder.close()
+    assert info.value.needed == 9
+
+
+def test_close_at_a_frame_boundary_returns_what_is_left() -> None:
+    decoder = h.FrameDecoder()
+    bad = bytes.fromhex("000004080000000001 00000000")  # stream error: increment 0
+    ping = h.PingFrame().serialize()
+    with pytest.raises(h.FrameError):
+        decoder.feed(bad + ping)
+    assert decoder.close() == [h.PingFrame()]  # decoded by close, as feed(b"") would
+    assert decoder.offset == len(bad + ping)
+    assert decoder.close() == []  # idempotent
+    with pytest.raises(ValueError, match="after close"):
+        decoder.feed(ping)
+    assert h.FrameDecoder().close() == []  # nothing fed, nothing wrong
+
+
+def test_close_inside_the_preface_or_a_header_block() -> None:
+    decoder = h.FrameDecoder(client_preface=True)
+    decoder.feed(h.CLIENT_PREFACE[:10])
+    with pytest.raises(h.FrameError) as info:
+        decoder.close()
+    assert (info.value.code, info.value.field) == (E.PROTOCOL_ERROR, "preface")
+    assert "10 of 24 octets" in str(info.value)
+
+    decoder = h.FrameDecoder()
+    opened = h.HeadersFrame(3, b"\x82").serialize()  # no END_HEADERS
+    assert decoder.feed(opened) == [h.HeadersFrame(3, b"\x82")]
+    with pytest.raises(h.FrameError) as info:
+        decoder.close()
+    assert (info.value.code, info.value.stream_id, info.value.field) == (
+        E.PROTOCOL_ERROR,
+        3,
+        "end_headers",
+    )
+    assert str(info.value).startswith("HEADERS frame, end_headers: the input ended")
+
+
+def test_close_does_not_report_a_rejected_frame_twice() -> None:
+    decoder = h.FrameDecoder()
+    with pytest.raises(h.FrameError) as info:  # 20,000-octet DATA: a stream error
+        decoder.feed(bytes.fromhex("004e20000000000001") + bytes(100))
+    assert info.value.scope is S.STREAM
+    assert decoder.close() == []  # its body never arrived, but it was reported already
+
+
+def test_max_frame_size_follows_acknowledged_settings() -> None:
+    # RFC 9113 §6.5.3: a larger SETTINGS_MAX_FRAME_SIZE we sent applies from the
+    # peer's ACK on, in the same chunk too; until then 16,384 holds.
+    big = h.DataFrame(1, bytes(20_000)).serialize()
+    ack = h.SettingsFrame(ack=True).serialize()
+    decoder = h.FrameDecoder()
+    decoder.settings_sent(h.SettingsFrame({5: 32_768}))
+    decoder.settings_sent(h.SettingsFrame({1: 8192}))  # no MAX_FRAME_SIZE in this one
+    with pytest.raises(h.FrameError) as info:
+        decoder.feed(big)  # sent before the peer acknowledged
+    assert (info.value.code, info.value.scope) == (E.FRAME_SIZE_ERROR, S.STREAM)
+    frames = decoder.feed(ack + big)
+    assert [type(f) for f in frames] == [h.SettingsFrame, h.DataFrame]
+    assert decoder.max_frame_size == 32_768
+    assert decoder.feed(ack) == [h.SettingsFrame(ack=True)]  # second SETTINGS: no change
+    assert decoder.max_frame_size == 32_768
+    assert decoder.feed(ack) == [h.SettingsFrame(ack=True)]  # unsolicited ACK: ignored
+    with pytest.raises(ValueError, match="not an ACK"):
+        decoder.settings_sent(h.SettingsFrame(ack=True))
+    # The last of duplicate entries wins, as the peer applies them in order.
+    decoder = h.FrameDecoder()
+    decoder.settings_sent(h.SettingsFrame([(5, 20_000), (5, 40_000)]))
+    decoder.feed(ack)
+    assert decoder.max_frame_size == 40_000
+
+
+def test_offset_points_at_the_first_wrong_preface_octet() -> None:
+    for chunks in ([h.CLIENT_PREFACE[:5], b"X" * 30], [h.CLIENT_PREFACE[:5] + b"X" * 30]):
+        decoder = h.FrameDecoder(client_preface=True)
+        with pytest.raises(h.FrameError):
+            for chunk in chunks:
+                decoder.feed(chunk)
+        assert decoder.offset == 5
