@@ -30,6 +30,7 @@ COMPILED_MODULES = [
     "h2wire/frames/control.py",
     "h2wire/frames/extensions.py",
     "h2wire/frames/registry.py",
+    "h2wire/frames/raw.py",
     "h2wire/codec.py",
     "h2wire/decoder.py",
     "h2wire/encoder.py",

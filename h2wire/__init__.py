@@ -7,7 +7,7 @@ Where things live:
 * :mod:`h2wire.wire`   - the frame header (read and write), flag bits, limits, the §4.2 size rule
 * :mod:`h2wire.frames` - the frame model: one module per type family, each class with its
   fields, rules, load() and serialize(); the FRAME_TYPES registry
-* :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames
+* :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames; read_raw_frame
 * :mod:`h2wire.mode`   - COMPILED, and what keeps the compiled and pure builds alike
 * :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with abuse limits
 * :mod:`h2wire.encoder` - split_header_block, split_data, serialize_frames
@@ -16,9 +16,9 @@ Where things live:
 
 from __future__ import annotations
 
-from h2wire.codec import parse_frame, parse_payload
+from h2wire.codec import parse_frame, parse_payload, read_raw_frame
 from h2wire.codes import ErrorCode, FrameType, SettingCode
-from h2wire.decoder import CLIENT_PREFACE, FrameDecoder
+from h2wire.decoder import CLIENT_PREFACE, FrameDecoder, Received
 from h2wire.encoder import serialize_frames, split_data, split_header_block
 from h2wire.errors import FrameError, IncompleteFrameError, Scope
 from h2wire.frames import (
@@ -34,6 +34,7 @@ from h2wire.frames import (
     PriorityFrame,
     PriorityUpdateFrame,
     PushPromiseFrame,
+    RawFrame,
     RstStreamFrame,
     SettingsFrame,
     StreamDependency,
@@ -64,6 +65,8 @@ __all__ = [
     "PriorityFrame",
     "PriorityUpdateFrame",
     "PushPromiseFrame",
+    "RawFrame",
+    "Received",
     "RstStreamFrame",
     "Scope",
     "SettingCode",
@@ -74,6 +77,7 @@ __all__ = [
     "__version__",
     "parse_frame",
     "parse_payload",
+    "read_raw_frame",
     "register_frame_type",
     "serialize_frames",
     "split_data",

@@ -41,14 +41,18 @@ from h2wire.frames.control import (
 from h2wire.frames.data import DataFrame
 from h2wire.frames.extensions import AltSvcFrame, OriginFrame, PriorityUpdateFrame, UnknownFrame
 from h2wire.frames.headers import ContinuationFrame, HeadersFrame, PushPromiseFrame
+from h2wire.frames.raw import RawFrame
 from h2wire.frames.settings import SettingsFrame
 from h2wire.mode import COMPILED, wrong_argument_type
 from h2wire.wire import (
     DEFAULT_MAX_FRAME_SIZE,
     HEADER_SIZE,
     MAX_FRAME_SIZE_LIMIT,
+    MAX_PAYLOAD,
+    RESERVED_BIT,
     oversize_error,
     read_header,
+    read_u32,
     take_slice,
 )
 
@@ -164,4 +168,33 @@ def parse_frame(
     return load_payload(frame_type, flags, stream_id, buf, start, start + length), total
 
 
-__all__ = ["load_payload", "parse_frame", "parse_payload"]
+def read_raw_frame(data: bytes | bytearray | memoryview, offset: int = 0) -> tuple[RawFrame, int]:
+    """Read the frame at ``data[offset]`` as a :class:`~h2wire.RawFrame`, checking
+    nothing beyond its 9-octet header and the octets available.
+
+    Returns the raw frame (reserved bit included, so it serializes back to
+    exactly the octets read) and its size on the wire.  Raises
+    :class:`~h2wire.IncompleteFrameError` when ``data`` ends before the frame
+    does; no type, flag or size rule is applied (``raw.to_frame()`` does that).
+    """
+    if not COMPILED and not isinstance(offset, int):  # compiled, mypyc checks it
+        raise wrong_argument_type(read_raw_frame, data, offset)
+    if isinstance(data, bytes):
+        buf = data
+    else:
+        buf, offset = _copy_out(data, offset, MAX_PAYLOAD)
+    available = len(buf) - offset
+    if offset < 0 or available < 0:
+        raise ValueError(f"offset {offset} is outside the input of {len(buf)} bytes")
+    if available < HEADER_SIZE:
+        raise IncompleteFrameError(HEADER_SIZE, available)
+    length, frame_type, flags, stream_id = read_header(buf, offset)
+    total = HEADER_SIZE + length
+    if available < total:
+        raise IncompleteFrameError(total, available)
+    reserved = read_u32(buf, offset + 5) & RESERVED_BIT != 0
+    payload = take_slice(buf, offset + HEADER_SIZE, offset + total)
+    return RawFrame(frame_type, flags, stream_id, payload, reserved_bit=reserved), total
+
+
+__all__ = ["load_payload", "parse_frame", "parse_payload", "read_raw_frame"]

@@ -26,6 +26,7 @@ Errors (:class:`~h2wire.FrameError`, with RFC code, scope and stream id):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from h2wire.codec import load_payload
@@ -40,8 +41,9 @@ from h2wire.codes import (
 from h2wire.errors import FrameError, IncompleteFrameError, Scope, frame_error
 from h2wire.frames.base import Frame
 from h2wire.frames.headers import ContinuationFrame, HeadersFrame, PushPromiseFrame
+from h2wire.frames.raw import RawFrame
 from h2wire.frames.settings import SettingsFrame
-from h2wire.mode import wrong_type
+from h2wire.mode import COMPILED, wrong_type
 from h2wire.wire import (
     DEFAULT_MAX_FRAME_SIZE,
     FLAG_ACK,
@@ -67,6 +69,39 @@ _PROTOCOL: Final = ErrorCode.PROTOCOL_ERROR
 
 def _connection_error(code: ErrorCode, field: str, message: str, stream_id: int = 0) -> FrameError:
     return FrameError(code, message, scope=Scope.CONNECTION, stream_id=stream_id, field=field)
+
+
+@dataclass(frozen=True, init=False)
+class Received:
+    """One frame as a lenient :class:`FrameDecoder` read it.
+
+    ``offset`` is where it began in the stream (the client preface counts).
+    ``raw`` is its header and payload exactly as they arrived; ``frame`` the
+    valid frame they spell, or ``error`` the rule they break (exactly one of
+    the two is set).  ``raw`` is None only for what is not a whole frame: input
+    that ends inside a frame header, a wrong client preface, or a header block
+    left open at the end.
+    """
+
+    offset: int
+    raw: RawFrame | None
+    frame: Frame | None
+    error: FrameError | None
+
+    def __init__(
+        self, offset: int, raw: RawFrame | None, frame: Frame | None, error: FrameError | None
+    ) -> None:
+        if COMPILED:  # mypyc turns these calls into native attribute stores
+            object.__setattr__(self, "offset", offset)
+            object.__setattr__(self, "raw", raw)
+            object.__setattr__(self, "frame", frame)
+            object.__setattr__(self, "error", error)
+        else:  # interpreted, writing the instance dict is ~3x cheaper per field
+            state = self.__dict__
+            state["offset"] = offset
+            state["raw"] = raw
+            state["frame"] = frame
+            state["error"] = error
 
 
 def _check_limit(name: str, value: int, low: int, high: int) -> int:
@@ -98,6 +133,13 @@ class FrameDecoder:
             ENHANCE_YOUR_CALM (checked at the frame's header).
         max_buffered_bytes: incomplete input held between calls before
             ENHANCE_YOUR_CALM (checked at each frame's header).
+        lenient: read every frame, valid or not, for inspection: results come
+            from :meth:`receive` as :class:`Received` items (raw form, and the
+            frame or the error) instead of from :meth:`feed`, and decoding goes
+            on after each error, whatever its scope (the stream stays framed:
+            every frame's length is in its header).  It stops only at a wrong
+            client preface or a frame larger than ``max_buffered_bytes``.
+            Incompatible with ``assemble_headers``.
     """
 
     def __init__(
@@ -110,14 +152,18 @@ class FrameDecoder:
         max_continuation_frames: int = DEFAULT_MAX_CONTINUATION_FRAMES,
         max_settings_entries: int = DEFAULT_MAX_SETTINGS_ENTRIES,
         max_buffered_bytes: int = DEFAULT_MAX_BUFFERED_BYTES,
+        lenient: bool = False,
     ) -> None:
         self._max_frame_size = _check_limit(
             "max_frame_size", max_frame_size, DEFAULT_MAX_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT
         )
-        for flag in (client_preface, assemble_headers):
+        for flag in (client_preface, assemble_headers, lenient):
             if not isinstance(flag, bool):
                 raise wrong_type("bool", flag)
+        if lenient and assemble_headers:
+            raise ValueError("a lenient FrameDecoder shows every frame: no assemble_headers")
         self.assemble_headers = assemble_headers
+        self._lenient = lenient
         # Assembled blocks must still fit a frame payload (2**24-1 minus 5 + 256).
         self.max_header_block_size = _check_limit(
             "max_header_block_size", max_header_block_size, 0, MAX_FRAME_SIZE_LIMIT - 261
@@ -137,6 +183,7 @@ class FrameDecoder:
         self._settings_first = client_preface
         self._failure: FrameError | None = None
         self._ready: list[Frame] = []
+        self._received: list[Received] = []
         # Incomplete input: chunks[0][pos:] + chunks[1:], `have` bytes in all;
         # nothing is decoded until `need` bytes are there.
         self._chunks: list[bytes] = []
@@ -205,39 +252,94 @@ class FrameDecoder:
         PROTOCOL_ERROR :class:`FrameError` when it ended inside the client
         preface or inside a header block.  Frames decoded before the error are
         returned by :meth:`take_frames`.  The decoder takes no input after this.
+        (A lenient decoder ends with ``receive(end=True)``.)
         """
+        if self._lenient:
+            raise ValueError("a lenient FrameDecoder ends with receive(end=True)")
         if self._failure is not None or self._closed:
             return self.take_frames()
         frames = self.feed(b"")
         self._closed = True
-        # (A rejected frame whose body was still being discarded was reported
-        # when it was rejected; only a frame still held is incomplete.)
+        problem = self._end_problem()
+        if problem is not None:
+            self._ready = frames
+            raise self._fail(problem)
+        return frames
+
+    def receive(
+        self, data: bytes | bytearray | memoryview = b"", *, end: bool = False
+    ) -> list[Received]:
+        """Lenient mode: add ``data`` and return a :class:`Received` item for every
+        frame completed so far, in order, valid or not.
+
+        Never raises :class:`FrameError`: each error is an item.  One that ends
+        decoding (a wrong client preface, a frame larger than
+        ``max_buffered_bytes``) is the last item; :attr:`failure` holds it and
+        later calls return nothing.  With ``end=True`` the input ends here, and
+        what :meth:`close` would raise becomes the last item (a frame cut short
+        comes with its raw form: the octets that arrived, and the Length its
+        header announced).
+        """
+        if not self._lenient:
+            raise ValueError("receive() reads leniently: FrameDecoder(lenient=True)")
+        if self._failure is None:
+            try:
+                self._take_input(data)
+                if end:
+                    self._closed = True
+                    problem = self._end_problem()
+                    if problem is not None:
+                        self._received.append(
+                            Received(self.offset, self._cut_short(), None, problem)
+                        )
+                        self._fail(problem)
+            except FrameError as error:
+                self._received.append(Received(self.offset, None, None, error))
+        items = self._received
+        self._received = []
+        return items
+
+    @property
+    def failure(self) -> FrameError | None:
+        """The error that ended decoding (a connection error), or None."""
+        return self._failure
+
+    def _end_problem(self) -> FrameError | None:
+        """What is wrong with the input ending here (None: it ended between frames)."""
         if self._have:
-            self._ready = frames
-            raise self._fail(IncompleteFrameError(self._need, self._have))
+            return IncompleteFrameError(self._need, self._have)
         if self._preface_left and self._fed:
-            self._ready = frames
-            raise self._fail(
-                _connection_error(
-                    _PROTOCOL,
-                    "preface",
-                    f"the input ended inside the client connection preface "
-                    f"({self._fed} of {len(CLIENT_PREFACE)} octets)",
-                )
+            return _connection_error(
+                _PROTOCOL,
+                "preface",
+                f"the input ended inside the client connection preface "
+                f"({self._fed} of {len(CLIENT_PREFACE)} octets)",
             )
         first = self._block_first
         if first is not None:
-            self._ready = frames
-            raise self._fail(
-                frame_error(
-                    _PROTOCOL,
-                    first.type,
-                    "end_headers",
-                    "the input ended inside the header block (no END_HEADERS)",
-                    self._block_stream,
-                )
+            return frame_error(
+                _PROTOCOL,
+                first.type,
+                "end_headers",
+                "the input ended inside the header block (no END_HEADERS)",
+                self._block_stream,
             )
-        return frames
+        return None
+
+    def _cut_short(self) -> RawFrame | None:
+        """The frame the input ended inside, raw, if its header arrived."""
+        if self._have < HEADER_SIZE:
+            return None
+        buf, pos = self._take_buffer()
+        length, frame_type, flags, stream_id = read_header(buf, pos)
+        return RawFrame(
+            frame_type,
+            flags,
+            stream_id,
+            buf[pos + HEADER_SIZE :],
+            reserved_bit=buf[pos + 5] & 0x80 != 0,
+            length_field=length,
+        )
 
     @property
     def buffered(self) -> int:
@@ -257,10 +359,18 @@ class FrameDecoder:
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         """Add ``data`` and return every frame completed so far, in order."""
+        if self._lenient:
+            raise ValueError("a lenient FrameDecoder returns Received items: call receive()")
+        self._take_input(data)
+        return self.take_frames()
+
+    # -- internals ----------------------------------------------------------
+
+    def _take_input(self, data: bytes | bytearray | memoryview) -> None:
         if self._failure is not None:
             raise self._failure
         if self._closed:
-            raise ValueError("FrameDecoder.feed() after close()")
+            raise ValueError("FrameDecoder input after close() or receive(end=True)")
         chunk = data if isinstance(data, bytes) else bytes(data)
         self._fed += len(chunk)
         if self._preface_left and chunk:
@@ -274,9 +384,6 @@ class FrameDecoder:
             self._have += len(chunk)
         if self._have >= self._need:
             self._decode()
-        return self.take_frames()
-
-    # -- internals ----------------------------------------------------------
 
     def _fail(self, error: FrameError) -> FrameError:
         self._failure = error
@@ -321,98 +428,165 @@ class FrameDecoder:
     def _decode(self) -> None:
         buf, pos = self._take_buffer()
         end = len(buf)
+        base = self._fed - self._have - pos  # the stream offset of buf[0]
         max_frame_size = self._max_frame_size
+        lenient = self._lenient
         ready = self._ready
         while True:
             if end - pos < HEADER_SIZE:
                 self._keep(buf, pos, HEADER_SIZE)
                 return
             length, frame_type, flags, stream_id = read_header(buf, pos)
-            if (self._block_stream or frame_type == CONTINUATION) and (
-                frame_type != CONTINUATION or stream_id != self._block_stream
-            ):
-                raise self._fail(self._sequence_error(frame_type, stream_id))
-            if self._settings_first:
-                # RFC 9113 §3.4: the client preface "MUST be followed by a SETTINGS
-                # frame"; the type is known at the header, before any body arrives.
-                if frame_type != SETTINGS:
-                    raise self._fail(
-                        _connection_error(
-                            _PROTOCOL, "type", "the connection preface must end with SETTINGS"
-                        )
-                    )
-                self._settings_first = False
             total = HEADER_SIZE + length
+            problem: FrameError | None = None
             if (
-                length > max_frame_size
+                self._block_stream
+                or frame_type == CONTINUATION
+                or self._settings_first
+                or length > max_frame_size
                 or total > self.max_buffered_bytes
                 or (frame_type == SETTINGS and length > 6 * self.max_settings_entries)
             ):
-                error = self._header_error(frame_type, length, stream_id)
-                if error.scope is not Scope.STREAM:
-                    raise self._fail(error)
-                # A stream error: discard the frame's body, now or as it arrives.
-                available = end - pos - HEADER_SIZE
-                if available >= length:
-                    self._keep(buf, pos + total, 0)
-                else:
-                    self._skip = length - available
-                    self._keep(buf, end, HEADER_SIZE)
-                raise error
+                self._keep(buf, pos, 0)  # a final error leaves `offset` at this frame
+                problem = self._header_problem(frame_type, length, stream_id)
+                if problem is not None and not lenient:
+                    if problem.scope is not Scope.STREAM:
+                        raise self._fail(problem)
+                    # A stream error: discard the frame's body, now or as it arrives.
+                    available = end - pos - HEADER_SIZE
+                    if available >= length:
+                        self._keep(buf, pos + total, 0)
+                    else:
+                        self._skip = length - available
+                        self._keep(buf, end, HEADER_SIZE)
+                    raise problem
             if end - pos < total:
                 self._keep(buf, pos, total)
                 return
+            begin = pos
             start = pos + HEADER_SIZE
             pos += total
+            if self._settings_first:  # the first frame is read: the rule is done
+                self._settings_first = False
+            if problem is not None:  # lenient: show the frame raw, with its error
+                self._received.append(self._raw_received(base, buf, begin, pos, None, problem))
+                continue
             try:
                 frame = load_payload(frame_type, flags, stream_id, buf, start, pos)
+                if frame_type == SETTINGS and flags & FLAG_ACK and self._unacked_max_frame_size:
+                    # The peer acknowledged the oldest SETTINGS we sent (§6.5.3).
+                    acknowledged = self._unacked_max_frame_size.pop(0)
+                    if acknowledged:
+                        self._max_frame_size = max_frame_size = acknowledged
+                if frame_type == CONTINUATION:
+                    result = self._continue_block(frame, flags, stream_id)
+                    if result is None:
+                        continue
+                    frame = result
+                elif frame_type in (HEADERS, PUSH_PROMISE):
+                    fragment = (
+                        frame.data if isinstance(frame, (HeadersFrame, PushPromiseFrame)) else b""
+                    )
+                    if len(fragment) > self.max_header_block_size:
+                        raise self._block_too_big(stream_id, len(fragment))
+                    if not flags & FLAG_END_HEADERS:
+                        self._open_block(frame, fragment, stream_id)
+                        if self.assemble_headers:
+                            continue
             except FrameError as error:
+                if error.scope is Scope.FRAME:
+                    self.ignored_frames += 1
+                if lenient:
+                    self._received.append(self._raw_received(base, buf, begin, pos, None, error))
+                    continue
                 if error.scope is Scope.CONNECTION:
+                    self._keep(buf, begin, 0)  # `offset` stays at this frame
                     raise self._fail(error) from None
                 if error.scope is Scope.STREAM:
                     self._keep(buf, pos, 0)
                     raise
-                self.ignored_frames += 1
-                continue
-            if frame_type == SETTINGS and flags & FLAG_ACK and self._unacked_max_frame_size:
-                # The peer acknowledged the oldest SETTINGS we sent (§6.5.3).
-                acknowledged = self._unacked_max_frame_size.pop(0)
-                if acknowledged:
-                    self._max_frame_size = max_frame_size = acknowledged
-            if frame_type == CONTINUATION:
-                result = self._continue_block(frame, flags, stream_id)
-                if result is None:
-                    continue
-                frame = result
-            elif frame_type in (HEADERS, PUSH_PROMISE):
-                fragment = (
-                    frame.data if isinstance(frame, (HeadersFrame, PushPromiseFrame)) else b""
-                )
-                if len(fragment) > self.max_header_block_size:
-                    raise self._block_too_big(stream_id, len(fragment))
-                if not flags & FLAG_END_HEADERS:
-                    self._open_block(frame, fragment, stream_id)
-                    if self.assemble_headers:
-                        continue
-            ready.append(frame)
+                continue  # Scope.FRAME: dropped, counted in ignored_frames
+            if lenient:
+                self._received.append(self._raw_received(base, buf, begin, pos, frame, None))
+            else:
+                ready.append(frame)
 
-    def _header_error(self, frame_type: int, length: int, stream_id: int) -> FrameError:
+    def _header_problem(self, frame_type: int, length: int, stream_id: int) -> FrameError | None:
+        """What is wrong with a frame, known from its header alone (None: nothing).
+
+        A frame larger than ``max_buffered_bytes`` ends decoding (it raises):
+        in lenient mode always, since a lenient decoder keeps every frame's body
+        to show it raw; in strict mode unless it is rejected at its header for
+        another reason first (its body is then discarded as it arrives).
+        """
+        too_large = HEADER_SIZE + length > self.max_buffered_bytes
+        if too_large and self._lenient:
+            raise self._too_large(length, stream_id)
+        block_stream = self._block_stream
+        # RFC 9113 §6.2/§6.10: after HEADERS or PUSH_PROMISE without END_HEADERS
+        # "A receiver MUST treat the receipt of any other type of frame or a
+        # frame on a different stream as a connection error (Section 5.4.1) of
+        # type PROTOCOL_ERROR"; and "A CONTINUATION frame MUST be preceded by a
+        # HEADERS, PUSH_PROMISE or CONTINUATION frame without the END_HEADERS
+        # flag set."
+        if (block_stream or frame_type == CONTINUATION) and (
+            frame_type != CONTINUATION or stream_id != block_stream
+        ):
+            if block_stream:
+                reason = (
+                    f"frame of type {frame_type:#04x} on stream {stream_id} inside the header "
+                    f"block of stream {block_stream}: only CONTINUATION may follow"
+                )
+            else:
+                reason = "CONTINUATION without an open header block"
+            return _connection_error(_PROTOCOL, "type", reason, stream_id)
+        # RFC 9113 §3.4: the client preface "MUST be followed by a SETTINGS
+        # frame"; the type is known at the header, before any body arrives.
+        if self._settings_first and frame_type != SETTINGS:
+            return _connection_error(
+                _PROTOCOL, "type", "the connection preface must end with SETTINGS"
+            )
         if length > self._max_frame_size:
             return oversize_error(frame_type, length, self._max_frame_size, stream_id)
-        if HEADER_SIZE + length > self.max_buffered_bytes:
+        if too_large:
+            raise self._too_large(length, stream_id)
+        if frame_type == SETTINGS and length > 6 * self.max_settings_entries:
             return _connection_error(
+                _CALM,
+                "settings",
+                f"SETTINGS frame with {length // 6} entries exceeds max_settings_entries "
+                f"{self.max_settings_entries}",
+            )
+        return None
+
+    def _too_large(self, length: int, stream_id: int) -> FrameError:
+        """Final: a frame the memory bound does not let the decoder hold."""
+        return self._fail(
+            _connection_error(
                 _CALM,
                 "length",
                 f"a frame of {HEADER_SIZE + length} octets exceeds max_buffered_bytes "
                 f"{self.max_buffered_bytes}",
                 stream_id,
             )
-        return _connection_error(
-            _CALM,
-            "settings",
-            f"SETTINGS frame with {length // 6} entries exceeds max_settings_entries "
-            f"{self.max_settings_entries}",
         )
+
+    def _raw_received(
+        self,
+        base: int,
+        buf: bytes,
+        begin: int,
+        end: int,
+        frame: Frame | None,
+        error: FrameError | None,
+    ) -> Received:
+        """A frame read in lenient mode: buf[begin:end], raw, with its verdict."""
+        reserved = buf[begin + 5] & 0x80 != 0
+        _length, frame_type, flags, stream_id = read_header(buf, begin)
+        raw = RawFrame(
+            frame_type, flags, stream_id, buf[begin + HEADER_SIZE : end], reserved_bit=reserved
+        )
+        return Received(base + begin, raw, frame, error)
 
     def _open_block(self, frame: Frame, fragment: bytes, stream_id: int) -> None:
         self._block_stream = stream_id
@@ -422,25 +596,13 @@ class FrameDecoder:
         self._block_bytes = len(fragment)
 
     def _block_too_big(self, stream_id: int, size: int) -> FrameError:
-        return self._fail(
-            _connection_error(
-                _CALM,
-                "data",
-                f"header block of {size} octets exceeds max_header_block_size "
-                f"{self.max_header_block_size}",
-                stream_id,
-            )
+        return _connection_error(
+            _CALM,
+            "data",
+            f"header block of {size} octets exceeds max_header_block_size "
+            f"{self.max_header_block_size}",
+            stream_id,
         )
-
-    def _sequence_error(self, frame_type: int, stream_id: int) -> FrameError:
-        if self._block_stream:
-            reason = (
-                f"frame of type {frame_type:#04x} on stream {stream_id} inside the header "
-                f"block of stream {self._block_stream}: only CONTINUATION may follow"
-            )
-        else:
-            reason = "CONTINUATION without an open header block"
-        return _connection_error(_PROTOCOL, "type", reason, stream_id)
 
     def _continue_block(self, frame: Frame, flags: int, stream_id: int) -> Frame | None:
         """Count a CONTINUATION against the limits (RFC 9113 §6.10; sequencing was
@@ -449,14 +611,12 @@ class FrameDecoder:
         assert isinstance(frame, ContinuationFrame)
         self._block_frames += 1
         if self._block_frames > self.max_continuation_frames:
-            raise self._fail(
-                _connection_error(
-                    _CALM,
-                    "type",
-                    f"more than max_continuation_frames ({self.max_continuation_frames}) "
-                    "CONTINUATION frames in one header block",
-                    stream_id,
-                )
+            raise _connection_error(
+                _CALM,
+                "type",
+                f"more than max_continuation_frames ({self.max_continuation_frames}) "
+                "CONTINUATION frames in one header block",
+                stream_id,
             )
         self._block_bytes += len(frame.data)
         if self._block_bytes > self.max_header_block_size:
@@ -491,6 +651,7 @@ class FrameDecoder:
 
 __all__ = [
     "CLIENT_PREFACE",
+    "Received",
     "DEFAULT_MAX_BUFFERED_BYTES",
     "DEFAULT_MAX_CONTINUATION_FRAMES",
     "DEFAULT_MAX_HEADER_BLOCK_SIZE",

@@ -104,6 +104,45 @@ def closing_events(decoder: h.FrameDecoder, body: bytes | None = None) -> list[o
     return out
 
 
+def lenient_summary(items: list[h.Received]) -> list[object]:
+    return [
+        (i.offset, i.raw, i.frame, None if i.error is None else (i.error.code, str(i.error)))
+        for i in items
+    ]
+
+
+def check_lenient(data: bytes) -> None:
+    """Any bytes, read leniently in chunks: the same items as one read; every
+    item a frame or an error; every whole frame shown raw is exactly the octets
+    at its offset; buffering stays within the limit."""
+    if len(data) < 4:
+        return
+    cuts, flags, body = data[:3], data[3], data[4:]
+    preface = bool(flags & 2)
+    if preface:
+        body = h.CLIENT_PREFACE[: flags >> 3] + body
+
+    def new_decoder() -> h.FrameDecoder:
+        return h.FrameDecoder(lenient=True, client_preface=preface, max_buffered_bytes=4096)
+
+    whole = new_decoder().receive(body, end=True)
+    decoder = new_decoder()
+    items, pos = [], 0
+    for cut in cuts:
+        items += decoder.receive(body[pos : pos + cut])
+        assert decoder.buffered <= decoder.max_buffered_bytes
+        pos += cut
+    items += decoder.receive(body[pos:], end=True)
+    assert lenient_summary(items) == lenient_summary(whole)
+    for item in items:
+        assert (item.frame is None) != (item.error is None)
+        raw = item.raw
+        if raw is not None and raw.length_field is None:
+            wire = raw.serialize()
+            assert body[item.offset : item.offset + len(wire)] == wire
+            assert h.read_raw_frame(body, item.offset)[0] == raw
+
+
 def check_hyperframe(data: bytes) -> None:
     """The hyperframe layer: any bytes give a frame or one of hyperframe's
     exceptions, and agree with the native codec on accept/reject."""

@@ -34,6 +34,7 @@ SPEC: list[tuple[Callable[..., object], dict[str, object], list[tuple[str, str]]
     (h.AltSvcFrame, {}, [("stream_id", "int"), ("origin", "bytes"), ("field_value", "bytes"), ("undefined_flags", "int")]),
     (h.OriginFrame, {}, [("stream_id", "int"), ("undefined_flags", "int")]),
     (h.PriorityUpdateFrame, {"prioritized_stream_id": 1}, [("prioritized_stream_id", "int"), ("field_value", "bytes"), ("stream_id", "int"), ("undefined_flags", "int")]),
+    (h.RawFrame, {"frame_type": 0xEE}, [("frame_type", "int"), ("flags", "int"), ("stream_id", "int"), ("payload", "bytes"), ("reserved_bit", "bool"), ("length_field", "int?")]),
     (h.UnknownFrame, {"frame_type": 0xEE}, [("frame_type", "int"), ("stream_id", "int"), ("payload", "bytes"), ("undefined_flags", "int")]),
     (hf.DataFrame, S, [("stream_id", "int"), ("data", "bytes"), ("pad_length", "int")]),
     (hf.HeadersFrame, S, [("stream_id", "int"), ("data", "bytes"), ("pad_length", "int"), ("depends_on", "int"), ("stream_weight", "int"), ("exclusive", "bool")]),

@@ -527,3 +527,11 @@ def test_offset_points_at_the_first_wrong_preface_octet() -> None:
             for chunk in chunks:
                 decoder.feed(chunk)
         assert decoder.offset == 5
+
+
+def test_offset_after_a_connection_error_is_the_failing_frame() -> None:
+    decoder = h.FrameDecoder()
+    with pytest.raises(h.FrameError):
+        decoder.feed(h.PingFrame().serialize() + bytes.fromhex("000001000000000000") + b"a")
+    assert decoder.offset == 17
+    assert decoder.failure is not None and decoder.failure.field == "stream_id"

@@ -43,6 +43,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("negative weight", lambda: h.PriorityFrame(1, 0, -1), h.FrameError, "PRIORITY frame, weight: must be in 0..255 (got -1)"),
     ("parse str", lambda: h.parse_frame("abc"), TypeError, "memoryview: a bytes-like object is required, not 'str'"),  # type: ignore[arg-type]
     ("parse offset str", lambda: h.parse_frame(b"", "x"), TypeError, INT + "str"),  # type: ignore[arg-type]
+    ("read raw offset str", lambda: h.read_raw_frame(b"", "x"), TypeError, INT + "str"),  # type: ignore[arg-type]
     ("parse max None", lambda: h.parse_frame(b"", max_frame_size=None), TypeError, INT + "None"),  # type: ignore[arg-type]
     ("parse max huge", lambda: h.parse_frame(b"", max_frame_size=2**64), ValueError, "max_frame_size must be in 0..2**24-1, got 18446744073709551616"),
     ("decoder max str", lambda: h.FrameDecoder("x"), TypeError, INT + "str"),  # type: ignore[arg-type]

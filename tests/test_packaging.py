@@ -26,6 +26,7 @@ MODULES = {
     "frames/control",
     "frames/extensions",
     "frames/registry",
+    "frames/raw",
     "cli/__init__",
     "cli/render",
     "cli/decode",

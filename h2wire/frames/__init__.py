@@ -17,6 +17,7 @@ serialize) is in one module:
 * :mod:`h2wire.frames.extensions` - ALTSVC, ORIGIN, PRIORITY_UPDATE, UnknownFrame
 * :mod:`h2wire.frames.base` - the Frame base class and the rules several types share
 * :mod:`h2wire.frames.registry` - FRAME_TYPES, register_frame_type()
+* :mod:`h2wire.frames.raw` - RawFrame: any header and payload, valid or not (not a Frame)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from h2wire.frames.headers import (
     PushPromiseFrame,
     StreamDependency,
 )
+from h2wire.frames.raw import RawFrame
 from h2wire.frames.registry import FRAME_TYPES, register_frame_type, unregister_frame_type
 from h2wire.frames.settings import SettingsFrame
 
@@ -53,6 +55,7 @@ __all__ = [
     "PriorityFrame",
     "PriorityUpdateFrame",
     "PushPromiseFrame",
+    "RawFrame",
     "RstStreamFrame",
     "SettingsFrame",
     "StreamDependency",

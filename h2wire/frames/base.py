@@ -17,8 +17,9 @@ from typing import ClassVar, Final
 
 from h2wire.codes import ErrorCode
 from h2wire.errors import FrameError, Scope, frame_error
+from h2wire.frames.raw import RawFrame
 from h2wire.mode import mypyc_attr
-from h2wire.wire import MAX_STREAM_ID, MAX_U32
+from h2wire.wire import HEADER_SIZE, MAX_STREAM_ID, MAX_U32
 
 #: Frame type code -> class: the built-in types (added by
 #: :mod:`h2wire.frames.registry`) and those registered with
@@ -72,6 +73,12 @@ class Frame(FrameClassConstants):
     def serialize(self) -> bytes:
         """The frame's wire bytes: 9-octet header and payload."""
         raise NotImplementedError
+
+    def to_raw(self) -> RawFrame:
+        """This frame's header and payload as a :class:`~h2wire.RawFrame`, whose
+        fields can then be changed one by one (``dataclasses.replace``)."""
+        wire = self.serialize()
+        return RawFrame(self.type, wire[4], self.stream_id, wire[HEADER_SIZE:])
 
     @classmethod
     def load(cls, flags: int, stream_id: int, buf: bytes, start: int, end: int) -> Frame:
