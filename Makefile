@@ -43,7 +43,8 @@ lint: $(STAMP)
 # Real HTTP/2 peers for the proxy interop test (tests/test_interop.py): Debian's
 # nghttpd, nghttp and curl.  Installed when missing (CI runs as root).
 interop-peers:
-	@command -v nghttpd >/dev/null && command -v nghttp >/dev/null && command -v curl >/dev/null \
+	@command -v nghttpd >/dev/null && command -v nghttp >/dev/null && command -v h2load >/dev/null \
+		&& command -v curl >/dev/null \
 		|| (apt-get update -qq && apt-get install -y -qq nghttp2-server nghttp2-client curl >/dev/null) \
 		|| echo "could not install nghttp2-server/nghttp2-client/curl: the interop test will fail"
 
@@ -75,7 +76,7 @@ test-compiled: compiled-install $(EXTERNAL)/.ready interop-peers
 # Coverage-guided fuzzing (atheris) of each target, interpreted then compiled.
 # A finding stops the run; its input is in .build/fuzz/crashes/.
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := parse_frame decoder lenient hyperframe
+FUZZ_TARGETS := parse_frame decoder lenient guards hyperframe
 fuzz: compiled-install
 	@for target in $(FUZZ_TARGETS); do \
 		PYTHONPATH=$(CURDIR) $(PY) fuzz/run.py $$target $(FUZZ_SECONDS) 2>&1 \

@@ -33,6 +33,7 @@ COMPILED_MODULES = [
     "h2wire/frames/raw.py",
     "h2wire/codec.py",
     "h2wire/decoder.py",
+    "h2wire/guards.py",
     "h2wire/encoder.py",
     "h2wire/cli/__init__.py",
     "h2wire/cli/render.py",

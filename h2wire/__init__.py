@@ -9,7 +9,8 @@ Where things live:
   fields, rules, load() and serialize(); the FRAME_TYPES registry
 * :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames; read_raw_frame
 * :mod:`h2wire.mode`   - COMPILED, and what keeps the compiled and pure builds alike
-* :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with abuse limits
+* :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with limits; lenient mode
+* :mod:`h2wire.guards` - Guards, RateLimit: the rate guards against HTTP/2 floods
 * :mod:`h2wire.encoder` - split_header_block, split_data, serialize_frames
 * :mod:`h2wire.hyperframe` - hyperframe 6.1.0's API on h2wire, and install()
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from h2wire.codec import parse_frame, parse_payload, read_raw_frame
 from h2wire.codes import ErrorCode, FrameType, SettingCode
-from h2wire.decoder import CLIENT_PREFACE, FrameDecoder, Received
+from h2wire.decoder import CLIENT_PREFACE, DecoderStats, FrameDecoder, Received
 from h2wire.encoder import serialize_frames, split_data, split_header_block
 from h2wire.errors import FrameError, IncompleteFrameError, Scope
 from h2wire.frames import (
@@ -43,6 +44,7 @@ from h2wire.frames import (
     register_frame_type,
     unregister_frame_type,
 )
+from h2wire.guards import Guards, RateLimit
 
 __version__ = "0.1.0"
 
@@ -52,12 +54,14 @@ __all__ = [
     "AltSvcFrame",
     "ContinuationFrame",
     "DataFrame",
+    "DecoderStats",
     "ErrorCode",
     "Frame",
     "FrameDecoder",
     "FrameError",
     "FrameType",
     "GoAwayFrame",
+    "Guards",
     "HeadersFrame",
     "IncompleteFrameError",
     "OriginFrame",
@@ -65,6 +69,7 @@ __all__ = [
     "PriorityFrame",
     "PriorityUpdateFrame",
     "PushPromiseFrame",
+    "RateLimit",
     "RawFrame",
     "Received",
     "RstStreamFrame",

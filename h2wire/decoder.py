@@ -26,28 +26,41 @@ Errors (:class:`~h2wire.FrameError`, with RFC code, scope and stream id):
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
 from h2wire.codec import load_payload
 from h2wire.codes import (
     CONTINUATION,
+    DATA,
     HEADERS,
+    PING,
+    PRIORITY,
+    PRIORITY_UPDATE,
     PUSH_PROMISE,
+    RST_STREAM,
     SETTINGS,
     SETTINGS_MAX_FRAME_SIZE,
+    WINDOW_UPDATE,
     ErrorCode,
 )
 from h2wire.errors import FrameError, IncompleteFrameError, Scope, frame_error
 from h2wire.frames.base import Frame
+from h2wire.frames.data import DataFrame
+from h2wire.frames.extensions import UnknownFrame
 from h2wire.frames.headers import ContinuationFrame, HeadersFrame, PushPromiseFrame
 from h2wire.frames.raw import RawFrame
 from h2wire.frames.settings import SettingsFrame
+from h2wire.guards import Bucket, Guards
 from h2wire.mode import COMPILED, wrong_type
 from h2wire.wire import (
     DEFAULT_MAX_FRAME_SIZE,
     FLAG_ACK,
     FLAG_END_HEADERS,
+    FLAG_END_STREAM,
     HEADER_SIZE,
     MAX_FRAME_SIZE_LIMIT,
     oversize_error,
@@ -62,13 +75,19 @@ DEFAULT_MAX_HEADER_BLOCK_SIZE: Final = 256 * 1024
 DEFAULT_MAX_CONTINUATION_FRAMES: Final = 32
 DEFAULT_MAX_SETTINGS_ENTRIES: Final = 64
 DEFAULT_MAX_BUFFERED_BYTES: Final = HEADER_SIZE + MAX_FRAME_SIZE_LIMIT
+#: The guards a FrameDecoder applies unless told otherwise (see h2wire.guards).
+DEFAULT_GUARDS: Final = Guards()
 
 _CALM: Final = ErrorCode.ENHANCE_YOUR_CALM
 _PROTOCOL: Final = ErrorCode.PROTOCOL_ERROR
 
 
-def _connection_error(code: ErrorCode, field: str, message: str, stream_id: int = 0) -> FrameError:
-    return FrameError(code, message, scope=Scope.CONNECTION, stream_id=stream_id, field=field)
+def _connection_error(
+    code: ErrorCode, field: str, message: str, token: str, stream_id: int = 0
+) -> FrameError:
+    return FrameError(
+        code, message, scope=Scope.CONNECTION, stream_id=stream_id, field=field, token=token
+    )
 
 
 @dataclass(frozen=True, init=False)
@@ -102,6 +121,40 @@ class Received:
             state["raw"] = raw
             state["frame"] = frame
             state["error"] = error
+
+
+@dataclass(frozen=True, init=False)
+class DecoderStats:
+    """What a :class:`FrameDecoder` has read so far (:meth:`FrameDecoder.stats`)."""
+
+    #: Frames read, valid or not, by type code (types not seen are absent).
+    frames: Mapping[int, int]
+    #: Frames each guard counted, by guard name (guards switched off are absent).
+    guard_events: Mapping[str, int]
+    #: Frames dropped because their RFC says to ignore them when malformed.
+    ignored_frames: int
+    #: Errors raised or reported, guard trips included.
+    errors: int
+
+    def __init__(
+        self,
+        frames: Mapping[int, int],
+        guard_events: Mapping[str, int],
+        ignored_frames: int,
+        errors: int,
+    ) -> None:
+        object.__setattr__(self, "frames", MappingProxyType(dict(frames)))
+        object.__setattr__(self, "guard_events", MappingProxyType(dict(guard_events)))
+        object.__setattr__(self, "ignored_frames", ignored_frames)
+        object.__setattr__(self, "errors", errors)
+
+
+def _bucket(name: str, guards: Guards | None, now: float) -> Bucket | None:
+    """The running state of guard ``name``, or None when it is switched off."""
+    if guards is None:
+        return None
+    limit = getattr(guards, name)
+    return None if limit is None else Bucket(name, limit, now)
 
 
 def _check_limit(name: str, value: int, low: int, high: int) -> int:
@@ -140,6 +193,15 @@ class FrameDecoder:
             every frame's length is in its header).  It stops only at a wrong
             client preface or a frame larger than ``max_buffered_bytes``.
             Incompatible with ``assemble_headers``.
+        guards: the abuse guards (:class:`~h2wire.Guards`; the defaults are
+            on); None switches them all off.  A guard that trips is a
+            connection error ENHANCE_YOUR_CALM.  See :mod:`h2wire.guards`.
+        clock: the guards' clock, in seconds (``time.monotonic`` by default;
+            inject one to make tests deterministic).  Read at most once per
+            ``feed``: the frames of one chunk arrived together.
+        on_error: called with the :attr:`~h2wire.FrameError.token` of each
+            error the decoder raises or reports, guard trips included, to
+            feed metrics.
     """
 
     def __init__(
@@ -153,6 +215,9 @@ class FrameDecoder:
         max_settings_entries: int = DEFAULT_MAX_SETTINGS_ENTRIES,
         max_buffered_bytes: int = DEFAULT_MAX_BUFFERED_BYTES,
         lenient: bool = False,
+        guards: Guards | None = DEFAULT_GUARDS,
+        clock: Callable[[], float] = time.monotonic,
+        on_error: Callable[[str], None] | None = None,
     ) -> None:
         self._max_frame_size = _check_limit(
             "max_frame_size", max_frame_size, DEFAULT_MAX_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT
@@ -179,6 +244,29 @@ class FrameDecoder:
         )
         #: Frames dropped because their RFC says to ignore them when malformed.
         self.ignored_frames = 0
+        if guards is not None and not isinstance(guards, Guards):
+            raise wrong_type("h2wire.guards.Guards or None", guards)
+        self._clock = clock
+        self._on_error = on_error
+        self._now = -1.0  # the clock's reading for the frames of one feed
+        start = clock() if guards is not None else 0.0
+        self._ping = _bucket("ping", guards, start)
+        self._settings = _bucket("settings", guards, start)
+        self._reset = _bucket("reset", guards, start)
+        self._priority = _bucket("priority", guards, start)
+        self._empty = _bucket("empty", guards, start)
+        self._glitch = _bucket("glitch", guards, start)
+        self._reject_duplicate_settings = guards is not None and guards.reject_duplicate_settings
+        self._guarded = guards is not None
+        # Frames read by type: the common ones in native counters (a list item
+        # costs ~55 ns a frame compiled), the rest in the list.
+        self._data_frames = 0
+        self._headers_frames = 0
+        self._window_update_frames = 0
+        self._continuation_frames = 0
+        self._other_frames = [0] * 256
+        self._errors = 0
+        self._last_reported: FrameError | None = None
         self._preface_left = CLIENT_PREFACE if client_preface else b""
         self._settings_first = client_preface
         self._failure: FrameError | None = None
@@ -263,6 +351,7 @@ class FrameDecoder:
         problem = self._end_problem()
         if problem is not None:
             self._ready = frames
+            self._report(problem)
             raise self._fail(problem)
         return frames
 
@@ -297,6 +386,9 @@ class FrameDecoder:
                 self._received.append(Received(self.offset, None, None, error))
         items = self._received
         self._received = []
+        for item in items:
+            if item.error is not None:
+                self._report(item.error)
         return items
 
     @property
@@ -314,6 +406,7 @@ class FrameDecoder:
                 "preface",
                 f"the input ended inside the client connection preface "
                 f"({self._fed} of {len(CLIENT_PREFACE)} octets)",
+                "preface_truncated",
             )
         first = self._block_first
         if first is not None:
@@ -323,6 +416,7 @@ class FrameDecoder:
                 "end_headers",
                 "the input ended inside the header block (no END_HEADERS)",
                 self._block_stream,
+                token="header_block_truncated",
             )
         return None
 
@@ -361,7 +455,11 @@ class FrameDecoder:
         """Add ``data`` and return every frame completed so far, in order."""
         if self._lenient:
             raise ValueError("a lenient FrameDecoder returns Received items: call receive()")
-        self._take_input(data)
+        try:
+            self._take_input(data)
+        except FrameError as error:
+            self._report(error)
+            raise
         return self.take_frames()
 
     # -- internals ----------------------------------------------------------
@@ -402,7 +500,10 @@ class FrameDecoder:
             self._fed = len(CLIENT_PREFACE) - len(expected) + wrong
             raise self._fail(
                 _connection_error(
-                    _PROTOCOL, "preface", "the client connection preface is missing or wrong"
+                    _PROTOCOL,
+                    "preface",
+                    "the client connection preface is missing or wrong",
+                    "preface",
                 )
             )
         self._preface_left = expected[n:]
@@ -431,7 +532,9 @@ class FrameDecoder:
         base = self._fed - self._have - pos  # the stream offset of buf[0]
         max_frame_size = self._max_frame_size
         lenient = self._lenient
+        guarded = self._guarded
         ready = self._ready
+        self._now = -1.0  # read the clock again for this chunk, if a guard needs it
         while True:
             if end - pos < HEADER_SIZE:
                 self._keep(buf, pos, HEADER_SIZE)
@@ -452,6 +555,9 @@ class FrameDecoder:
                 if problem is not None and not lenient:
                     if problem.scope is not Scope.STREAM:
                         raise self._fail(problem)
+                    problem = self._glitched(problem)
+                    if problem.scope is Scope.CONNECTION:
+                        raise self._fail(problem)
                     # A stream error: discard the frame's body, now or as it arrives.
                     available = end - pos - HEADER_SIZE
                     if available >= length:
@@ -468,11 +574,37 @@ class FrameDecoder:
             pos += total
             if self._settings_first:  # the first frame is read: the rule is done
                 self._settings_first = False
+            if frame_type == DATA:
+                self._data_frames += 1
+            elif frame_type == HEADERS:
+                self._headers_frames += 1
+            elif frame_type == WINDOW_UPDATE:
+                self._window_update_frames += 1
+            elif frame_type == CONTINUATION:
+                self._continuation_frames += 1
+            else:
+                self._other_frames[frame_type] += 1
             if problem is not None:  # lenient: show the frame raw, with its error
+                problem = self._glitched(problem)
                 self._received.append(self._raw_received(base, buf, begin, pos, None, problem))
                 continue
             try:
                 frame = load_payload(frame_type, flags, stream_id, buf, start, pos)
+                if guarded:
+                    # Only the kinds a guard counts reach _guard: a DATA frame that
+                    # ends its stream or holds more than padding, HEADERS or
+                    # CONTINUATION that ends its block or holds more, never
+                    # WINDOW_UPDATE.
+                    if frame_type == DATA:
+                        counted = length <= 256 and not flags & FLAG_END_STREAM
+                    elif frame_type in (HEADERS, CONTINUATION):
+                        counted = length <= 261 and not flags & FLAG_END_HEADERS
+                    else:
+                        counted = frame_type != WINDOW_UPDATE
+                    if counted:
+                        tripped = self._guard(frame_type, flags, frame)
+                        if tripped is not None:
+                            raise tripped
                 if frame_type == SETTINGS and flags & FLAG_ACK and self._unacked_max_frame_size:
                     # The peer acknowledged the oldest SETTINGS we sent (§6.5.3).
                     acknowledged = self._unacked_max_frame_size.pop(0)
@@ -493,9 +625,10 @@ class FrameDecoder:
                         self._open_block(frame, fragment, stream_id)
                         if self.assemble_headers:
                             continue
-            except FrameError as error:
-                if error.scope is Scope.FRAME:
+            except FrameError as caught:
+                if caught.scope is Scope.FRAME:
                     self.ignored_frames += 1
+                error = self._glitched(caught)
                 if lenient:
                     self._received.append(self._raw_received(base, buf, begin, pos, None, error))
                     continue
@@ -504,12 +637,94 @@ class FrameDecoder:
                     raise self._fail(error) from None
                 if error.scope is Scope.STREAM:
                     self._keep(buf, pos, 0)
-                    raise
+                    raise error from None
                 continue  # Scope.FRAME: dropped, counted in ignored_frames
             if lenient:
                 self._received.append(self._raw_received(base, buf, begin, pos, frame, None))
             else:
                 ready.append(frame)
+
+    def _time(self) -> float:
+        now = self._now
+        if now < 0.0:
+            now = self._now = self._clock()
+        return now
+
+    def _guard(self, frame_type: int, flags: int, frame: Frame) -> FrameError | None:
+        """Count a frame against the guard of its kind; the error if it trips."""
+        if frame_type == DATA:
+            bucket = self._empty if isinstance(frame, DataFrame) and not frame.data else None
+        elif frame_type in (HEADERS, CONTINUATION):
+            empty = isinstance(frame, (HeadersFrame, ContinuationFrame)) and not frame.data
+            bucket = self._empty if empty else None
+        elif frame_type == PING:
+            bucket = None if flags & FLAG_ACK else self._ping
+        elif frame_type == SETTINGS:
+            if flags & FLAG_ACK:
+                return None
+            if self._reject_duplicate_settings and isinstance(frame, SettingsFrame):
+                identifiers = [identifier for identifier, _ in frame.settings]
+                if len(set(identifiers)) != len(identifiers):
+                    return frame_error(
+                        _PROTOCOL,
+                        SETTINGS,
+                        "settings",
+                        "an identifier is repeated (reject_duplicate_settings)",
+                        token="settings_duplicate",
+                    )
+            bucket = self._settings
+        elif frame_type == RST_STREAM:
+            bucket = self._reset
+        elif frame_type in (PRIORITY, PRIORITY_UPDATE):
+            bucket = self._priority
+        elif isinstance(frame, UnknownFrame):
+            bucket = self._glitch
+        else:
+            return None  # GOAWAY, PUSH_PROMISE, ALTSVC, ORIGIN, registered types
+        return None if bucket is None else bucket.take(self._time())
+
+    def _glitched(self, error: FrameError) -> FrameError:
+        """Count a stream error or a dropped frame against the glitch guard: the
+        error to report, which is the guard's if it tripped."""
+        bucket = self._glitch
+        if bucket is None or error.scope is Scope.CONNECTION:
+            return error
+        tripped = bucket.take(self._time())
+        return error if tripped is None else tripped
+
+    def stats(self) -> DecoderStats:
+        """What the decoder has read so far: frames by type, guard events, errors."""
+        frames = {code: n for code, n in enumerate(self._other_frames) if n}
+        for code, n in (
+            (DATA, self._data_frames),
+            (HEADERS, self._headers_frames),
+            (WINDOW_UPDATE, self._window_update_frames),
+            (CONTINUATION, self._continuation_frames),
+        ):
+            if n:
+                frames[code] = n
+        events = {
+            bucket.name: bucket.events
+            for bucket in (
+                self._ping,
+                self._settings,
+                self._reset,
+                self._priority,
+                self._empty,
+                self._glitch,
+            )
+            if bucket is not None
+        }
+        return DecoderStats(dict(sorted(frames.items())), events, self.ignored_frames, self._errors)
+
+    def _report(self, error: FrameError) -> None:
+        """Count an error leaving the decoder, once, and tell the hook."""
+        if error is self._last_reported:
+            return  # a dead decoder raising its error again
+        self._last_reported = error
+        self._errors += 1
+        if self._on_error is not None:
+            self._on_error(error.token)
 
     def _header_problem(self, frame_type: int, length: int, stream_id: int) -> FrameError | None:
         """What is wrong with a frame, known from its header alone (None: nothing).
@@ -539,12 +754,16 @@ class FrameDecoder:
                 )
             else:
                 reason = "CONTINUATION without an open header block"
-            return _connection_error(_PROTOCOL, "type", reason, stream_id)
+            token = "header_block_interrupted" if block_stream else "continuation_unexpected"
+            return _connection_error(_PROTOCOL, "type", reason, token, stream_id)
         # RFC 9113 §3.4: the client preface "MUST be followed by a SETTINGS
         # frame"; the type is known at the header, before any body arrives.
         if self._settings_first and frame_type != SETTINGS:
             return _connection_error(
-                _PROTOCOL, "type", "the connection preface must end with SETTINGS"
+                _PROTOCOL,
+                "type",
+                "the connection preface must end with SETTINGS",
+                "preface_settings",
             )
         if length > self._max_frame_size:
             return oversize_error(frame_type, length, self._max_frame_size, stream_id)
@@ -556,6 +775,7 @@ class FrameDecoder:
                 "settings",
                 f"SETTINGS frame with {length // 6} entries exceeds max_settings_entries "
                 f"{self.max_settings_entries}",
+                "max_settings_entries",
             )
         return None
 
@@ -567,6 +787,7 @@ class FrameDecoder:
                 "length",
                 f"a frame of {HEADER_SIZE + length} octets exceeds max_buffered_bytes "
                 f"{self.max_buffered_bytes}",
+                "max_buffered_bytes",
                 stream_id,
             )
         )
@@ -601,6 +822,7 @@ class FrameDecoder:
             "data",
             f"header block of {size} octets exceeds max_header_block_size "
             f"{self.max_header_block_size}",
+            "max_header_block_size",
             stream_id,
         )
 
@@ -616,6 +838,7 @@ class FrameDecoder:
                 "type",
                 f"more than max_continuation_frames ({self.max_continuation_frames}) "
                 "CONTINUATION frames in one header block",
+                "max_continuation_frames",
                 stream_id,
             )
         self._block_bytes += len(frame.data)

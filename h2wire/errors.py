@@ -9,6 +9,7 @@ writes every such message the same way: ``"<FRAME> frame, <field>: <reason>"``.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from h2wire.codes import ErrorCode, frame_label
@@ -34,12 +35,16 @@ class FrameError(Exception):
         scope: :class:`Scope` of the error.
         stream_id: the stream the frame was on (0 for connection-level frames).
         field: the name of the field (or ``"length"``, ``"type"``) at fault.
+        token: a stable, lower-case name of the rule broken, for metrics:
+            ``"frame_size"``, ``"data_stream_id"``, ``"ping_flood"`` (like Go's
+            ``countError`` tokens).  Messages may be reworded; tokens are not.
     """
 
     code: ErrorCode
     scope: Scope
     stream_id: int
     field: str
+    token: str
 
     def __init__(
         self,
@@ -49,12 +54,14 @@ class FrameError(Exception):
         scope: Scope = Scope.CONNECTION,
         stream_id: int = 0,
         field: str = "",
+        token: str = "",
     ) -> None:
         super().__init__(message)
         self.code = code
         self.scope = scope
         self.stream_id = stream_id
         self.field = field
+        self.token = token or _token(field or "frame")
 
     @property
     def is_connection_error(self) -> bool:
@@ -64,7 +71,15 @@ class FrameError(Exception):
     def __reduce__(self) -> tuple[object, ...]:
         return (
             _rebuild_error,
-            (self.__class__, self.code, str(self), self.scope, self.stream_id, self.field),
+            (
+                self.__class__,
+                self.code,
+                str(self),
+                self.scope,
+                self.stream_id,
+                self.field,
+                self.token,
+            ),
         )
 
 
@@ -85,6 +100,7 @@ class IncompleteFrameError(FrameError):
             ErrorCode.FRAME_SIZE_ERROR,
             f"incomplete frame, length: {needed} bytes needed, {available} available",
             field="length",
+            token="incomplete_frame",
         )
         self.needed = needed
 
@@ -99,21 +115,39 @@ def frame_error(
     reason: str,
     stream_id: int = 0,
     scope: Scope = Scope.CONNECTION,
+    token: str = "",
 ) -> FrameError:
     """The error for ``field`` of a frame of ``frame_type`` breaking a rule:
-    ``"DATA frame, stream_id: must be non-zero"``.
+    ``"DATA frame, stream_id: must be non-zero"``, token ``"data_stream_id"``
+    unless the rule has a name of its own.
 
     Callers ``raise`` what this returns, which keeps mypy's flow analysis and
     the tracebacks pointing at the check itself.
     """
-    message = f"{frame_label(frame_type)} frame, {field}: {reason}"
-    return FrameError(code, message, scope=scope, stream_id=stream_id, field=field)
+    label = frame_label(frame_type)
+    message = f"{label} frame, {field}: {reason}"
+    if not token:
+        kind = _token(label)
+        name = _token(field)
+        token = name if name.startswith(kind + "_") else f"{kind}_{name}"
+    return FrameError(code, message, scope=scope, stream_id=stream_id, field=field, token=token)
+
+
+def _token(text: str) -> str:
+    """``"settings[MAX_FRAME_SIZE]"`` -> ``"settings_max_frame_size"``."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 def _rebuild_error(
-    cls: type[FrameError], code: ErrorCode, message: str, scope: Scope, stream_id: int, field: str
+    cls: type[FrameError],
+    code: ErrorCode,
+    message: str,
+    scope: Scope,
+    stream_id: int,
+    field: str,
+    token: str,
 ) -> FrameError:
-    return cls(code, message, scope=scope, stream_id=stream_id, field=field)
+    return cls(code, message, scope=scope, stream_id=stream_id, field=field, token=token)
 
 
 def _rebuild_incomplete(needed: int, available: int) -> IncompleteFrameError:

@@ -117,6 +117,7 @@ def oversize_error(frame_type: int, length: int, max_frame_size: int, stream_id:
         f"payload of {length} octets exceeds the maximum frame size {max_frame_size}",
         stream_id,
         Scope.CONNECTION if connection else Scope.STREAM,
+        token="frame_size",
     )
 
 

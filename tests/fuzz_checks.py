@@ -72,21 +72,27 @@ def check_decoder(data: bytes) -> None:
     if len(data) < 4:
         return
     cuts, flags, body = data[:3], data[3], data[4:]
-    options = {"assemble_headers": bool(flags & 1), "client_preface": bool(flags & 2)}
     if flags & 2:
         body = h.CLIENT_PREFACE[: flags >> 3] + body
-    whole = decoder_events(h.FrameDecoder(**options), [body])
+
+    def new_decoder() -> h.FrameDecoder:
+        # A frozen clock: the guards' verdicts cannot depend on the chunking.
+        return h.FrameDecoder(
+            assemble_headers=bool(flags & 1), client_preface=bool(flags & 2), clock=lambda: 0.0
+        )
+
+    whole = decoder_events(new_decoder(), [body])
     pieces, pos = [], 0
     for cut in cuts:
         pieces.append(body[pos : pos + cut])
         pos += cut
     pieces.append(body[pos:])
-    decoder = h.FrameDecoder(**options)
+    decoder = new_decoder()
     assert decoder_events(decoder, pieces) == whole
     assert decoder.buffered <= decoder.max_buffered_bytes + decoder.max_header_block_size
     # The end of the input: the same verdict, and the same offset, however the
     # stream was cut.
-    assert closing_events(decoder) == closing_events(h.FrameDecoder(**options), body)
+    assert closing_events(decoder) == closing_events(new_decoder(), body)
 
 
 def closing_events(decoder: h.FrameDecoder, body: bytes | None = None) -> list[object]:
@@ -141,6 +147,66 @@ def check_lenient(data: bytes) -> None:
             wire = raw.serialize()
             assert body[item.offset : item.offset + len(wire)] == wire
             assert h.read_raw_frame(body, item.offset)[0] == raw
+
+
+#: Frames the guards count, and some they do not, for check_guards.
+GUARD_ALPHABET: list[bytes] = [
+    h.PingFrame().serialize(),
+    h.PingFrame(ack=True).serialize(),
+    h.SettingsFrame([(1, 1), (1, 2)]).serialize(),
+    h.SettingsFrame(ack=True).serialize(),
+    h.RstStreamFrame(1, 8).serialize(),
+    h.PriorityFrame(3, 1).serialize(),
+    h.PriorityUpdateFrame(1, b"u=1").serialize(),
+    h.DataFrame(1).serialize(),
+    h.DataFrame(1, b"x").serialize(),
+    h.HeadersFrame(1, b"").serialize(),
+    h.HeadersFrame(3, b"\x82", end_headers=True).serialize(),
+    h.ContinuationFrame(1, b"").serialize(),
+    h.ContinuationFrame(1, b"", end_headers=True).serialize(),
+    bytes.fromhex("000004080000000001 00000000"),  # stream error: a glitch
+    bytes.fromhex("000001ee0000000000 00"),  # unknown type: a glitch
+    bytes.fromhex("0000010c0000000000 00"),  # malformed ORIGIN: dropped, a glitch
+]
+
+
+def check_guards(data: bytes) -> None:
+    """Random frame sequences on a random clock, against small guards: only
+    FrameError, a dead decoder repeats its error, and nothing piles up."""
+    if not data:
+        return
+    now = [100.0]
+    guards = h.Guards(
+        ping=h.RateLimit(3, 2),
+        settings=h.RateLimit(2, 1),
+        reset=h.RateLimit(3, 1),
+        priority=h.RateLimit(4, 3),
+        empty=h.RateLimit(3, 1),
+        glitch=h.RateLimit(5, 2),
+        reject_duplicate_settings=bool(data[0] & 1),
+    )
+    tokens: list[str] = []
+    decoder = h.FrameDecoder(
+        guards=guards, clock=lambda: now[0], on_error=tokens.append, lenient=bool(data[0] & 2)
+    )
+    for byte in data[1:]:
+        frame = GUARD_ALPHABET[byte % len(GUARD_ALPHABET)]
+        now[0] += ((byte >> 4) - 4) / 4  # steps of -1 s to +2.75 s
+        try:
+            repeat = 1 if decoder.failure is not None or byte & 8 else 1 + (byte & 7)
+            chunk = frame * repeat
+            if data[0] & 2:
+                for item in decoder.receive(chunk):
+                    assert (item.frame is None) != (item.error is None)
+            else:
+                decoder.feed(chunk)
+        except h.FrameError as error:
+            if error.scope is h.Scope.CONNECTION:
+                assert decoder.failure is error
+        assert decoder.buffered <= decoder.max_buffered_bytes
+    stats = decoder.stats()
+    assert stats.errors == len(tokens)
+    assert sum(stats.frames.values()) >= sum(stats.guard_events.values()) - stats.errors
 
 
 def check_hyperframe(data: bytes) -> None:

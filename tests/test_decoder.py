@@ -349,7 +349,9 @@ def test_settings_flood() -> None:
     err = feed_one(decoder, header(6 * 1_000_000, 0x4, 0, 0))
     assert err.code in (E.FRAME_SIZE_ERROR, E.ENHANCE_YOUR_CALM) and err.scope is S.CONNECTION
     many = h.SettingsFrame([(1, i) for i in range(64)]).serialize() * 2000
-    decoder = h.FrameDecoder()
+    # Memory, not rate: the settings guard would stop this flood at 1,000
+    # frames (tests/test_guards.py); here the bound on what is held is tested.
+    decoder = h.FrameDecoder(guards=None)
     result: list[list[h.Frame]] = []
     _, peak = traced(lambda: result.append(decoder.feed(many)))
     assert len(result[0]) == 2000 and decoder.buffered == 0
@@ -366,7 +368,9 @@ def test_a_million_tiny_frames_in_one_chunk() -> None:
     import sys
 
     tiny = h.DataFrame(1).serialize()
-    decoder = h.FrameDecoder()
+    # Empty DATA frames: the empty-frame guard stops them at 10,000
+    # (tests/test_guards.py); here the bound on what is held is tested.
+    decoder = h.FrameDecoder(guards=None)
     gc.collect()
     blocks = sys.getallocatedblocks()
     frames = decoder.feed(tiny * 1_000_000)
@@ -535,3 +539,14 @@ def test_offset_after_a_connection_error_is_the_failing_frame() -> None:
         decoder.feed(h.PingFrame().serialize() + bytes.fromhex("000001000000000000") + b"a")
     assert decoder.offset == 17
     assert decoder.failure is not None and decoder.failure.field == "stream_id"
+
+
+def test_a_stream_error_on_the_last_frame_of_a_chunk() -> None:
+    decoder = h.FrameDecoder()
+    bad = bytes.fromhex("000004080000000001 00000000")  # WINDOW_UPDATE 0: a stream error
+    with pytest.raises(h.FrameError) as info:
+        decoder.feed(h.PingFrame().serialize() + bad)
+    assert info.value.scope is S.STREAM
+    assert decoder.feed(b"") == [h.PingFrame()]  # decoded before the error
+    assert decoder.feed(b"") == []  # nothing held, nothing more
+    assert (decoder.buffered, decoder.offset) == (0, 17 + 13)

@@ -12,6 +12,8 @@ HERE = Path(__file__).parent / "fuzz_regressions"
 CHECKS = {
     "parse_frame": fuzz_checks.check_parse_frame,
     "decoder": fuzz_checks.check_decoder,
+    "lenient": fuzz_checks.check_lenient,
+    "guards": fuzz_checks.check_guards,
     "hyperframe": fuzz_checks.check_hyperframe,
 }
 FINDINGS = sorted(HERE.glob("*.bin"))

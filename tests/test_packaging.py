@@ -15,6 +15,7 @@ MODULES = {
     "codec",
     "codes",
     "decoder",
+    "guards",
     "encoder",
     "errors",
     "wire",
