@@ -4,10 +4,10 @@ Where things live:
 
 * :mod:`h2wire.codes`  - code points: FrameType, SettingCode, ErrorCode and their Final ints
 * :mod:`h2wire.errors` - FrameError (code, scope, stream, field), IncompleteFrameError
-* :mod:`h2wire.wire`   - the frame header (read and write), flag bits, limits, the §4.2 size rule
+* ``h2wire.wire``     - the frame header (read and write), flag bits, limits, the §4.2 size rule
 * :mod:`h2wire.frames` - the frame model: one module per type family, each class with its
   fields, rules, load() and serialize(); the FRAME_TYPES registry
-* :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames
+* ``h2wire.codec``    - parse_frame / parse_payload: bytes to frames
 * :mod:`h2wire.mode`   - COMPILED, and what keeps the compiled and pure builds alike
 * :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with abuse limits
 * :mod:`h2wire.encoder` - split_header_block, split_data, serialize_frames
