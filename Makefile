@@ -1,6 +1,7 @@
 # h2wire developer commands.  Everything installs itself into .venv.
 #   make build   sdist + compiled wheel + pure-Python wheel in dist/
-#   make test    lint, the suite interpreted, compiled build, the suite compiled
+#   make test    lint, docs, the suite interpreted, compiled build, the suite compiled
+#   make docs    the documentation site (Sphinx) in .build/docs/
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 EXTERNAL := .build/external
 EXTERNAL_SDISTS := hyperframe==6.1.0 h2==4.4.1
 
-.PHONY: all venv lint test test-interpreted test-compiled compiled-install external build bench fuzz demo interop-peers clean
+.PHONY: all venv lint docs test test-interpreted test-compiled compiled-install external build bench fuzz demo interop-peers clean
 
 all: test
 
@@ -23,6 +24,14 @@ $(STAMP): requirements-dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# The documentation's tools, pinned in docs/requirements.txt, go into the same
+# venv; requirements-dev.txt constrains them, so no development pin moves.
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP) docs/requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r docs/requirements.txt \
+		-c requirements-dev.txt
+	touch $@
 
 $(EXTERNAL)/.ready: $(STAMP) tests/vectors/http2-frame-test-case/LICENSE
 	rm -rf $(EXTERNAL) && mkdir -p $(EXTERNAL)
@@ -35,9 +44,16 @@ $(EXTERNAL)/.ready: $(STAMP) tests/vectors/http2-frame-test-case/LICENSE
 external: $(EXTERNAL)/.ready
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check h2wire tests bench fuzz setup.py
-	$(VENV)/bin/ruff format --check h2wire tests bench fuzz setup.py
+	$(VENV)/bin/ruff check h2wire tests bench fuzz docs/conf.py setup.py
+	$(VENV)/bin/ruff format --check h2wire tests bench fuzz docs/conf.py setup.py
 	$(VENV)/bin/mypy --strict h2wire tests fuzz bench
+
+# The documentation (docs/*.md, API reference from the docstrings of the
+# checkout's sources), built from scratch: warnings are errors, and every
+# cross-reference must resolve (-n).
+docs: $(DOCS_STAMP)
+	rm -rf .build/docs
+	$(VENV)/bin/sphinx-build -W --keep-going -n -q -b html docs .build/docs
 
 # Interpreted: the .py sources of this checkout come first on sys.path.
 # Real HTTP/2 peers for the proxy interop test (tests/test_interop.py): Debian's
@@ -87,7 +103,7 @@ fuzz: compiled-install
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
-test: lint test-interpreted test-compiled
+test: lint docs test-interpreted test-compiled
 	$(MAKE) fuzz FUZZ_SECONDS=30
 
 # Benchmarks against hyperframe 6.1.0 (not part of make test: nothing asserts a

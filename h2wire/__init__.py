@@ -4,10 +4,10 @@ Where things live:
 
 * :mod:`h2wire.codes`  - code points: FrameType, SettingCode, ErrorCode and their Final ints
 * :mod:`h2wire.errors` - FrameError (code, scope, stream, field), IncompleteFrameError
-* :mod:`h2wire.wire`   - the frame header (read and write), flag bits, limits, the §4.2 size rule
+* ``h2wire.wire``     - the frame header (read and write), flag bits, limits, the §4.2 size rule
 * :mod:`h2wire.frames` - the frame model: one module per type family, each class with its
   fields, rules, load() and serialize(); the FRAME_TYPES registry
-* :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames; read_raw_frame
+* ``h2wire.codec``    - parse_frame / parse_payload: bytes to frames; read_raw_frame
 * :mod:`h2wire.mode`   - COMPILED, and what keeps the compiled and pure builds alike
 * :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with limits; lenient mode
 * :mod:`h2wire.guards` - Guards, RateLimit: the rate guards against HTTP/2 floods

@@ -19,7 +19,7 @@ Errors (:class:`~h2wire.FrameError`, with RFC code, scope and stream id):
 * a stream error is raised and the decoder carries on after the offending frame
   (an oversized frame's body is discarded as it arrives, never buffered); frames
   decoded before the error in the same call are returned by the next ``feed``
-  (``feed(b"")`` will do) or by :meth:`FrameDecoder.take_frames`;
+  (``feed(b"")`` will do) or by :meth:`~h2wire.FrameDecoder.take_frames`;
 * a malformed extension frame that its RFC says to ignore (``Scope.FRAME``) is
   dropped and counted in ``ignored_frames``.
 """
@@ -70,10 +70,14 @@ from h2wire.wire import (
 #: The client connection preface (RFC 9113 §3.4).
 CLIENT_PREFACE: Final = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
-#: Defaults of the abuse limits (see README "Security").
+# Defaults of the abuse limits (the table is in docs/decoder.md).
+#: Header block octets (first fragment plus CONTINUATIONs) before ENHANCE_YOUR_CALM.
 DEFAULT_MAX_HEADER_BLOCK_SIZE: Final = 256 * 1024
+#: CONTINUATION frames in one header block before ENHANCE_YOUR_CALM.
 DEFAULT_MAX_CONTINUATION_FRAMES: Final = 32
+#: Entries in one SETTINGS frame before ENHANCE_YOUR_CALM.
 DEFAULT_MAX_SETTINGS_ENTRIES: Final = 64
+#: Incomplete input held between calls: one frame of the largest size there is.
 DEFAULT_MAX_BUFFERED_BYTES: Final = HEADER_SIZE + MAX_FRAME_SIZE_LIMIT
 #: The guards a FrameDecoder applies unless told otherwise (see h2wire.guards).
 DEFAULT_GUARDS: Final = Guards()
@@ -168,40 +172,40 @@ def _check_limit(name: str, value: int, low: int, high: int) -> int:
 class FrameDecoder:
     """Decode a stream of HTTP/2 frames fed in arbitrary chunks.
 
-    Args:
-        max_frame_size: the local SETTINGS_MAX_FRAME_SIZE (16384..2**24-1); a
-            frame announcing a larger payload is a FRAME_SIZE_ERROR.  Can be
-            changed at any time (``decoder.max_frame_size = n``) once the peer
-            has acknowledged the new setting.
-        client_preface: expect the client connection preface first (server
-            side), then a SETTINGS frame; anything else is a PROTOCOL_ERROR.
-        assemble_headers: return HEADERS / PUSH_PROMISE followed by their
-            CONTINUATION frames as one frame carrying the whole header block
-            (``end_headers`` set, CONTINUATIONs not returned).
-        max_header_block_size: header block bytes (first frame's fragment plus
-            CONTINUATIONs) before ENHANCE_YOUR_CALM.
-        max_continuation_frames: CONTINUATION frames in one header block before
-            ENHANCE_YOUR_CALM.
-        max_settings_entries: entries in one SETTINGS frame before
-            ENHANCE_YOUR_CALM (checked at the frame's header).
-        max_buffered_bytes: incomplete input held between calls before
-            ENHANCE_YOUR_CALM (checked at each frame's header).
-        lenient: read every frame, valid or not, for inspection: results come
-            from :meth:`receive` as :class:`Received` items (raw form, and the
-            frame or the error) instead of from :meth:`feed`, and decoding goes
-            on after each error, whatever its scope (the stream stays framed:
-            every frame's length is in its header).  It stops only at a wrong
-            client preface or a frame larger than ``max_buffered_bytes``.
-            Incompatible with ``assemble_headers``.
-        guards: the abuse guards (:class:`~h2wire.Guards`; the defaults are
-            on); None switches them all off.  A guard that trips is a
-            connection error ENHANCE_YOUR_CALM.  See :mod:`h2wire.guards`.
-        clock: the guards' clock, in seconds (``time.monotonic`` by default;
-            inject one to make tests deterministic).  Read at most once per
-            ``feed``: the frames of one chunk arrived together.
-        on_error: called with the :attr:`~h2wire.FrameError.token` of each
-            error the decoder raises or reports, guard trips included, to
-            feed metrics.
+    :param max_frame_size: the local SETTINGS_MAX_FRAME_SIZE (16384..2**24-1);
+        a frame announcing a larger payload is a FRAME_SIZE_ERROR.  Can be
+        changed at any time (``decoder.max_frame_size = n``) once the peer has
+        acknowledged the new setting, or applied by the decoder itself at the
+        peer's ACK (:meth:`settings_sent`).
+    :param client_preface: expect the client connection preface first (server
+        side), then a SETTINGS frame; anything else is a PROTOCOL_ERROR.
+    :param assemble_headers: return HEADERS / PUSH_PROMISE followed by their
+        CONTINUATION frames as one frame carrying the whole header block
+        (``end_headers`` set, CONTINUATIONs not returned).
+    :param max_header_block_size: header block bytes (first frame's fragment
+        plus CONTINUATIONs) before ENHANCE_YOUR_CALM.
+    :param max_continuation_frames: CONTINUATION frames in one header block
+        before ENHANCE_YOUR_CALM.
+    :param max_settings_entries: entries in one SETTINGS frame before
+        ENHANCE_YOUR_CALM (checked at the frame's header).
+    :param max_buffered_bytes: incomplete input held between calls before
+        ENHANCE_YOUR_CALM (checked at each frame's header).
+    :param lenient: read every frame, valid or not, for inspection: results
+        come from :meth:`receive` as :class:`Received` items (raw form, and the
+        frame or the error) instead of from :meth:`feed`, and decoding goes on
+        after each error, whatever its scope (the stream stays framed: every
+        frame's length is in its header).  It stops only at a wrong client
+        preface or a frame larger than ``max_buffered_bytes``.  Incompatible
+        with ``assemble_headers``.
+    :param guards: the abuse guards (:class:`~h2wire.Guards`; the defaults are
+        on); None switches them all off.  A guard that trips is a connection
+        error ENHANCE_YOUR_CALM.  See :mod:`h2wire.guards`.
+    :param clock: the guards' clock, in seconds (``time.monotonic`` by default;
+        inject one to make tests deterministic).  Read at most once per
+        ``feed``: the frames of one chunk arrived together.
+    :param on_error: called with the :attr:`~h2wire.FrameError.token` of each
+        error the decoder raises or reports, guard trips included, to feed
+        metrics.
     """
 
     def __init__(
@@ -227,18 +231,23 @@ class FrameDecoder:
                 raise wrong_type("bool", flag)
         if lenient and assemble_headers:
             raise ValueError("a lenient FrameDecoder shows every frame: no assemble_headers")
+        #: The ``assemble_headers`` option.
         self.assemble_headers = assemble_headers
         self._lenient = lenient
         # Assembled blocks must still fit a frame payload (2**24-1 minus 5 + 256).
+        #: The ``max_header_block_size`` limit.
         self.max_header_block_size = _check_limit(
             "max_header_block_size", max_header_block_size, 0, MAX_FRAME_SIZE_LIMIT - 261
         )
+        #: The ``max_continuation_frames`` limit.
         self.max_continuation_frames = _check_limit(
             "max_continuation_frames", max_continuation_frames, 0, 2**31
         )
+        #: The ``max_settings_entries`` limit.
         self.max_settings_entries = _check_limit(
             "max_settings_entries", max_settings_entries, 0, MAX_FRAME_SIZE_LIMIT // 6
         )
+        #: The ``max_buffered_bytes`` limit.
         self.max_buffered_bytes = _check_limit(
             "max_buffered_bytes", max_buffered_bytes, HEADER_SIZE, 2**62
         )

@@ -30,20 +30,21 @@ class Scope(Enum):
 class FrameError(Exception):
     """A frame violates a framing rule.
 
-    Attributes:
-        code: the :class:`~h2wire.ErrorCode` the RFC prescribes.
-        scope: :class:`Scope` of the error.
-        stream_id: the stream the frame was on (0 for connection-level frames).
-        field: the name of the field (or ``"length"``, ``"type"``) at fault.
-        token: a stable, lower-case name of the rule broken, for metrics:
-            ``"frame_size"``, ``"data_stream_id"``, ``"ping_flood"`` (like Go's
-            ``countError`` tokens).  Messages may be reworded; tokens are not.
+    The message names the frame and the field (see :func:`~h2wire.errors.frame_error`); the
+    attributes say what to do about it.
     """
 
+    #: The :class:`~h2wire.ErrorCode` the RFC prescribes.
     code: ErrorCode
+    #: The :class:`Scope` of the error: what the endpoint must do.
     scope: Scope
+    #: The stream the frame was on (0 for connection-level frames).
     stream_id: int
+    #: The name of the field (or ``"length"``, ``"type"``) at fault.
     field: str
+    #: A stable, lower-case name of the rule broken, for metrics:
+    #: ``"frame_size"``, ``"data_stream_id"``, ``"ping_flood"`` (like Go's
+    #: ``countError`` tokens).  Messages may be reworded; tokens are not.
     token: str
 
     def __init__(

@@ -78,7 +78,7 @@ def test_construct_statements_build_the_sample(name: str) -> None:
     real = eval(hyperframe_statement, {**namespace, "F": real_hyperframe})
     if isinstance(real, real_hyperframe.ExtensionFrame):
         # hyperframe 6.1.0 writes a constructed ExtensionFrame with a length of 0
-        # (README, "Differences from hyperframe 6.1.0", item 7): compare its fields.
+        # (docs/hyperframe.md, "Differences from hyperframe 6.1.0", item 7): compare its fields.
         assert real.body_len == 0
         assert (real.type, real.flag_byte, real.stream_id, real.body) == (
             built.type,

@@ -3,9 +3,9 @@
 Seeded random frames of every type, and mutations of them, go through
 hyperframe and through h2wire's hyperframe layer.  They must agree on
 accept/reject, on the error class and on every parsed field, except where a
-documented difference (README "Differences from hyperframe 6.1.0") applies:
-`difference()` decides that from the bytes alone, by the RFC rule, and each
-difference class must show up in the run.  The layer and the native codec must
+documented difference (docs/hyperframe.md, "Differences from hyperframe 6.1.0")
+applies: `difference()` decides that from the bytes alone, by the RFC rule, and
+each difference class must show up in the run.  The layer and the native codec must
 agree with each other on every input of the types both know.
 """
 

@@ -3,7 +3,7 @@
 - For random valid frames, the layer and the native API write the same bytes
   and read the same bytes into the same fields.
 - repr() prints what hyperframe prints.
-- Each item of README "Differences from hyperframe 6.1.0" is asserted here.
+- Each item of "Differences from hyperframe 6.1.0" (docs/hyperframe.md) is asserted here.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def test_flags_behave_as_a_set() -> None:
 
 
 # ---------------------------------------------------------------------------
-# README "Differences from hyperframe 6.1.0": each asserted against the real one.
+# docs/hyperframe.md, "Differences from hyperframe 6.1.0": each asserted against the real one.
 # ---------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ class Frame(FrameClassConstants):
     and work with ``dataclasses.replace`` and ``match``.
     """
 
+    #: The stream the frame is on: 0 for the connection itself.
     stream_id: int
 
     def __init__(self, stream_id: int) -> None:

@@ -4,7 +4,7 @@ RST_STREAM (0x3, §6.4), PING (0x6, §6.7), GOAWAY (0x7, §6.8) and WINDOW_UPDAT
 
 Their payloads are a few fixed fields (GOAWAY adds opaque debug data), so each
 is written from a constant prefix and one integer where it can be: see the
-writing notes in :mod:`h2wire.wire`.  Only PING defines a flag (ACK).
+writing notes in ``h2wire.wire``.  Only PING defines a flag (ACK).
 """
 
 from __future__ import annotations
@@ -65,9 +65,13 @@ GOAWAY_FIELDS: Final = struct.Struct(">BHBBLLL")
 class PriorityFrame(Frame):
     """PRIORITY (0x2, RFC 9113 §6.3).  ``weight`` is the wire octet (effective weight - 1)."""
 
+    #: The stream this one depends on (0: the root).
     depends_on: int
+    #: The weight's wire octet 0..255; the effective weight is ``weight + 1``.
     weight: int
+    #: The E flag: the dependency is exclusive.
     exclusive: bool
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -153,7 +157,9 @@ class PriorityFrame(Frame):
 class RstStreamFrame(Frame):
     """RST_STREAM (0x3, RFC 9113 §6.4).  Unregistered error codes are kept as ints."""
 
+    #: Why the stream ends: an :class:`~h2wire.ErrorCode` value, or any other 32-bit code.
     error_code: int
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(self, stream_id: int, error_code: int = 0, *, undefined_flags: int = 0) -> None:
@@ -209,8 +215,11 @@ class RstStreamFrame(Frame):
 class PingFrame(Frame):
     """PING (0x6, RFC 9113 §6.7).  ``opaque_data`` is exactly 8 octets."""
 
+    #: 8 octets of the sender's choosing, echoed back in the ACK.
     opaque_data: bytes
+    #: ACK: this frame answers a PING.
     ack: bool
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -290,9 +299,13 @@ class PingFrame(Frame):
 class GoAwayFrame(Frame):
     """GOAWAY (0x7, RFC 9113 §6.8)."""
 
+    #: The highest-numbered stream the sender might have acted or might yet act on.
     last_stream_id: int
+    #: Why the connection ends: an :class:`~h2wire.ErrorCode` value, or any other 32-bit code.
     error_code: int
+    #: Opaque diagnostic octets.
     debug_data: bytes
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -400,7 +413,9 @@ class GoAwayFrame(Frame):
 class WindowUpdateFrame(Frame):
     """WINDOW_UPDATE (0x8, RFC 9113 §6.9).  Stream 0 updates the connection window."""
 
+    #: Octets of flow-control credit granted: 1..2**31-1.
     window_increment: int
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(self, stream_id: int, window_increment: int, *, undefined_flags: int = 0) -> None:

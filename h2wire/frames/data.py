@@ -41,9 +41,13 @@ DATA_UNDEFINED: Final = 0xFF ^ DATA_DEFINED
 class DataFrame(Frame):
     """DATA (0x0, RFC 9113 §6.1).  ``padding`` None means the PADDED flag is unset."""
 
+    #: The stream's payload octets, padding excluded.
     data: bytes
+    #: END_STREAM: the sender's last frame on this stream.
     end_stream: bool
+    #: The padding octets when PADDED is set (``b""``: a pad length of 0), else None.
     padding: bytes | None
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(

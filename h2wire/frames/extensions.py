@@ -41,8 +41,11 @@ PRIORITY_UPDATE_FIELDS: Final = struct.Struct(">BHBBLL")
 class AltSvcFrame(Frame):
     """ALTSVC (0xA, RFC 7838 §4).  ``field_value`` is the Alt-Svc field value."""
 
+    #: The origin the alternative applies to: required on stream 0, empty elsewhere.
     origin: bytes
+    #: The Alt-Svc field value.
     field_value: bytes
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -149,7 +152,9 @@ class AltSvcFrame(Frame):
 class OriginFrame(Frame):
     """ORIGIN (0xC, RFC 8336 §2).  ``origins`` are the ASCII serialized origins."""
 
+    #: The ASCII serialized origins, in order.
     origins: tuple[bytes, ...]
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -258,8 +263,11 @@ class PriorityUpdateFrame(Frame):
     """PRIORITY_UPDATE (0x10, RFC 9218 §7.1).  ``field_value`` is the ASCII Priority
     Field Value, e.g. ``b"u=1, i"``."""
 
+    #: The stream whose priority changes.
     prioritized_stream_id: int
+    #: The ASCII Priority Field Value, e.g. ``b"u=1, i"``.
     field_value: bytes
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -363,8 +371,11 @@ class UnknownFrame(Frame):
     ``load``.)
     """
 
+    #: The frame's type code (one with no registered class).
     frame_type: int
+    #: The whole payload, as received.
     payload: bytes
+    #: The whole flags octet: the type defines no flag h2wire knows.
     undefined_flags: int
 
     def __init__(

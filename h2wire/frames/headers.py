@@ -67,8 +67,11 @@ class StreamDependency:
     ``weight`` is the wire octet 0..255; the effective weight is ``weight + 1``.
     """
 
+    #: The stream this one depends on (0: the root).
     depends_on: int
+    #: The weight's wire octet 0..255; the effective weight is ``weight + 1``.
     weight: int
+    #: The E flag: the dependency is exclusive.
     exclusive: bool
 
     def __init__(self, depends_on: int = 0, weight: int = 15, exclusive: bool = False) -> None:
@@ -95,11 +98,17 @@ class StreamDependency:
 class HeadersFrame(Frame):
     """HEADERS (0x1, RFC 9113 §6.2).  ``data`` is the field block fragment."""
 
+    #: The field block fragment (with END_HEADERS set, the whole block).
     data: bytes
+    #: END_STREAM: the sender's last frame on this stream.
     end_stream: bool
+    #: END_HEADERS: the field block ends in this frame.
     end_headers: bool
+    #: The RFC 7540 priority fields (the PRIORITY flag), or None.
     priority: StreamDependency | None
+    #: The padding octets when PADDED is set (``b""``: a pad length of 0), else None.
     padding: bytes | None
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -246,10 +255,15 @@ class HeadersFrame(Frame):
 class PushPromiseFrame(Frame):
     """PUSH_PROMISE (0x5, RFC 9113 §6.6).  ``data`` is the field block fragment."""
 
+    #: The stream the server reserves for the push: even and non-zero.
     promised_stream_id: int
+    #: The field block fragment of the promised request.
     data: bytes
+    #: END_HEADERS: the field block ends in this frame.
     end_headers: bool
+    #: The padding octets when PADDED is set (``b""``: a pad length of 0), else None.
     padding: bytes | None
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(
@@ -370,8 +384,11 @@ class PushPromiseFrame(Frame):
 class ContinuationFrame(Frame):
     """CONTINUATION (0x9, RFC 9113 §6.10).  ``data`` is the field block fragment."""
 
+    #: The next fragment of the field block.
     data: bytes
+    #: END_HEADERS: the field block ends in this frame.
     end_headers: bool
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(

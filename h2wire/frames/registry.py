@@ -2,7 +2,7 @@
 extension types an application registers.
 
 The codec names the built-in types in its dispatch; for any other code it asks
-:data:`FRAME_TYPES` (the same table, read-only), and builds an
+:data:`~h2wire.FRAME_TYPES` (the same table, read-only), and builds an
 :class:`~h2wire.UnknownFrame` when no class is registered.
 """
 

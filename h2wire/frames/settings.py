@@ -165,8 +165,11 @@ class SettingsFrame(Frame):
     them in order (last one wins), as a receiver must.
     """
 
+    #: (identifier, value) pairs in wire order, duplicates and unknown identifiers kept.
     settings: tuple[tuple[int, int], ...]
+    #: ACK: this frame acknowledges the peer's SETTINGS (and carries none).
     ack: bool
+    #: Flag bits the type does not define, as received (0 for frames you build).
     undefined_flags: int
 
     def __init__(

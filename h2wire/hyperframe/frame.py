@@ -5,7 +5,7 @@ names, ``parse_frame_header`` + ``parse_body`` to read and ``serialize`` to
 write.  They hold no wire layout of their own: ``parse_body`` decodes with
 :func:`h2wire.parse_payload` and copies the fields; ``serialize`` builds the
 native frame (which validates) and serializes it.  So the layer is exactly as
-strict as h2wire; see README "Differences from hyperframe 6.1.0".
+strict as h2wire; see "Differences from hyperframe 6.1.0" in docs/hyperframe.md.
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ class Frame:
         """Read a 9-octet header: return a frame of the right class and the body length.
 
         Types hyperframe has no class for give an :class:`ExtensionFrame`, or
-        :class:`UnknownFrameError` when ``strict``.
+        :class:`~h2wire.hyperframe.exceptions.UnknownFrameError` when ``strict``.
         """
         raw = _as_bytes(header)
         if len(raw) != HEADER_SIZE:
@@ -718,7 +718,7 @@ class WindowUpdateFrame(Frame):
     """WINDOW_UPDATE: ``window_increment`` (1..2**31-1).
 
     The default of 0 constructs (h2 assigns the increment afterwards); an
-    explicit value out of range raises :class:`InvalidDataError`.
+    explicit value out of range raises :class:`~h2wire.hyperframe.exceptions.InvalidDataError`.
     """
 
     defined_flags: ClassVar[list[Flag]] = _NO_FLAGS

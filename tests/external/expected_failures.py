@@ -1,6 +1,6 @@
 """The tests of hyperframe 6.1.0's and h2 4.4.1's own suites that fail on h2wire,
-each because it pins a hyperframe behaviour listed in README "Differences from
-hyperframe 6.1.0".  tests/test_external_suites.py checks that every one of them
+each because it pins a hyperframe behaviour listed in "Differences from
+hyperframe 6.1.0" (docs/hyperframe.md).  tests/test_external_suites.py checks that every one of them
 fails, and fails with the error given here; every other test must pass.
 """
 
@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 
 class Expected(NamedTuple):
-    difference: str  # the README "Differences" item
+    difference: str  # the "Differences" item (docs/hyperframe.md)
     error: str  # text that must appear in the test's failure report
 
 
