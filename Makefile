@@ -107,8 +107,8 @@ test: lint docs test-interpreted test-compiled
 	$(MAKE) fuzz FUZZ_SECONDS=30
 
 # Benchmarks against hyperframe 6.1.0 (not part of make test: nothing asserts a
-# timing).  Updates bench/results/ and the table in README.md.
-BENCH_ARGS ?= --rounds 7 --update-readme
+# timing).  Updates bench/results/ and the table in docs/performance.md.
+BENCH_ARGS ?= --rounds 7 --update-docs
 bench: compiled-install
 	$(PY) bench/run.py $(BENCH_ARGS)
 

@@ -182,7 +182,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument(
+        "--update-docs", action="store_true", help="rewrite the table in docs/performance.md"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,12 +224,12 @@ def main() -> None:
         "targets": targets, "frames_in_mixed_stream": len(frames)}, indent=1))  # fmt: skip
     (args.out / "results.md").write_text(table)
     print(table)
-    if args.update_readme:
-        readme = ROOT / "README.md"
-        text = readme.read_text()
+    if args.update_docs:
+        page = ROOT / "docs" / "performance.md"
+        text = page.read_text()
         start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
         head, rest = text.split(start, 1)
-        readme.write_text(head + start + table + end + rest.split(end, 1)[1])
+        page.write_text(head + start + table + end + rest.split(end, 1)[1])
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ fits its place in the 9-octet header, so ``serialize()`` writes exactly what
 it holds.
 
 It is deliberately not a :class:`~h2wire.Frame`: code typed for valid frames
-cannot be handed a raw one by mistake.  :meth:`Frame.to_raw` gives any valid
-frame's raw form; :meth:`RawFrame.to_frame` parses a raw frame into the valid
+cannot be handed a raw one by mistake.  :meth:`h2wire.Frame.to_raw` gives any valid
+frame's raw form; :meth:`h2wire.RawFrame.to_frame` parses a raw frame into the valid
 frame it spells, or raises the :class:`~h2wire.FrameError` RFC 9113 prescribes.
 ``dataclasses.replace`` changes one field: ``replace(headers.to_raw(),
 stream_id=0)`` is a HEADERS frame on stream 0.
