@@ -388,8 +388,11 @@ async def serve_proxy(
         assert task is not None  # a connection callback always runs in a task
         relays.add(task)
         try:
-            if not stopping:  # else accepted just before the server closed
-                await relay(reader, writer)
+            # Cancelled when the proxy stops: end quietly (3.11's asyncio would log a
+            # cancelled connection handler as an error).
+            with contextlib.suppress(asyncio.CancelledError):
+                if not stopping:  # else accepted just before the server closed
+                    await relay(reader, writer)
         finally:
             writer.close()  # also when cancelled before relay() could close it
             relays.discard(task)
