@@ -5,7 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import h2wire_modules, is_compiled, loaded_mode
+from conftest import (
+    compiled_by_setup,
+    h2wire_module_files,
+    h2wire_modules,
+    is_compiled,
+    is_extension,
+    loaded_mode,
+)
 
 import h2wire
 
@@ -24,3 +31,12 @@ def test_compiled_classes_are_native() -> None:
     # mypyc-compiled classes have no instance __dict__; interpreted ones do.
     has_dict = hasattr(h2wire.DataFrame(1), "__dict__")
     assert has_dict == (loaded_mode() == "interpreted")
+
+
+def test_the_command_is_never_compiled() -> None:
+    # setup.py leaves h2wire.__main__ and every module of the command interpreted.
+    left_out = {n: p for n, p in h2wire_module_files().items() if not compiled_by_setup(n)}
+    assert set(left_out) >= {"h2wire.__main__", "h2wire.cli"}
+    assert all(path.endswith(".py") for path in left_out.values())
+    assert not any(is_extension(path) for path in left_out.values())
+    assert compiled_by_setup("h2wire.client") and not compiled_by_setup("h2wire.cli.proxy")
