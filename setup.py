@@ -18,11 +18,12 @@ from setuptools import setup
 #: - h2wire.__main__: `python -m` needs a module's code object, which an extension
 #:   module lacks (it is a two-line shim around h2wire.cli.main).
 #: - h2wire.cli, the command: asyncio and argparse glue around the compiled library.
-#:   Measured on CPython 3.11 with the library compiled either way (a 300,000-frame,
-#:   80 MB capture): `h2wire decode` 1.8 s interpreted vs 1.2 s compiled (--json
-#:   3.7 vs 3.0 s), the proxy relaying it while logging every frame 2.5 vs 2.0 s
-#:   (--json 4.9 vs 4.4 s); a fully interpreted build takes 2.9 s to decode it.  That
-#:   gain does not pay for compiled coroutines: mypyc's generated code calls the
+#:   Measured with the library compiled either way, on a 300,000-frame 80 MB capture,
+#:   CPython 3.11 / 3.13, the command interpreted vs compiled: `h2wire decode`
+#:   1.8 / 1.1 s vs 1.2 / 0.8 s (--json 3.7 / 2.6 vs 3.0 / 2.2 s); the proxy relaying
+#:   it while logging every frame 2.5 / 1.7 vs 2.0 / 1.4 s (--json 4.9 / 3.7 vs
+#:   4.4 / 3.1 s); a fully interpreted build decodes it in 2.9 s on 3.11.  That
+#:   1.1-1.5x does not pay for compiled coroutines: mypyc's generated code calls the
 #:   three-argument generator throw(), which CPython deprecates since 3.12 (3.13
 #:   warns on every cancellation through them) and may remove.
 NOT_COMPILED = ("h2wire.__main__", "h2wire.cli")
