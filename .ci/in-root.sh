@@ -30,7 +30,6 @@ venv)
     fi
     rm -rf "$VENV"
     "$python" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet -r requirements-dev.txt
     "$VENV/bin/python" -m pip list
     echo "$want" >"$VENV/.requirements"
