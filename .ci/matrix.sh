@@ -14,8 +14,9 @@
 #                          wheels too; then a summary (`make test-matrix` calls it after
 #                          `make build`)
 #
-# Needs root (debootstrap, chroot, mount) and Debian's and PyPI's servers.  The two roots
-# work in parallel.  Logs and JUnit files: .build/matrix/.  Steps inside a root:
+# Needs root (debootstrap, chroot, mount) and Debian's and PyPI's servers.  The roots are
+# made, and the wheels built, in parallel; `test` runs one job per interpreter, each with
+# its own copy of the checkout.  Logs and JUnit files: .build/matrix/.  Steps inside a root:
 # .ci/in-root.sh.  Environment: MATRIX_MIRROR (Debian mirror), MATRIX_FUZZ_SECONDS
 # (per target and mode, default 10), MATRIX_TIMEOUT (per step, default 40m).
 set -euo pipefail
@@ -165,15 +166,17 @@ ensure_root() { # make the root of one suite, or bring its packages up to date
     echo "$packages" >"$ready"
 }
 
-copy_checkout() { # the checkout's files (not .venv, .build, dist...) to ROOT/h2wire/src
-    local root=$ROOTS/$1
-    rm -rf "$root/h2wire/src"
-    mkdir -p "$root/h2wire/src/.build"
-    git ls-files -z --cached --others --exclude-standard |
-        tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$root/h2wire/src"
-    # hyperframe's and h2's sdists (make external), for tests/test_external_suites.py.
-    [ -f .build/external/.ready ] || die ".build/external is missing: run make external"
-    cp -a .build/external "$root/h2wire/src/.build/external"
+copy_checkout() { # the checkout's files (not .venv, .build, dist...) to ROOT/h2wire/src-NAME
+    local root=$ROOTS/$1 name src
+    for name in $(interpreters_of_suite "$1"); do
+        src=$root/h2wire/src-$name
+        rm -rf "$src"
+        mkdir -p "$src/.build"
+        git ls-files -z --cached --others --exclude-standard |
+            tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$src"
+        # hyperframe's and h2's sdists (make external), for tests/test_external_suites.py.
+        cp -a .build/external "$src/.build/external"
+    done
     cp .ci/in-root.sh "$root/h2wire/in-root.sh"
 }
 
@@ -185,6 +188,7 @@ copy_dist() {
 }
 
 prepare() { # prepare SUITE: root made, /proc mounted, checkout and dist/ copied in
+    [ -f .build/external/.ready ] || die ".build/external is missing: run make external"
     ensure_root "$1"
     host_files "$1"
     mount_proc "$1"
@@ -334,14 +338,9 @@ cmd_test() {
     local pids=() suite failed=0 start=$SECONDS
     ensure_roots
     for suite in "${SUITES[@]}"; do prepare "$suite"; done
-    for suite in "${SUITES[@]}"; do
-        (
-            rc=0
-            for name in $(interpreters_of_suite "$suite"); do
-                test_interpreter "$name" || rc=1
-            done
-            exit $rc
-        ) &
+    # One job per interpreter: the two cores stay busy until the end.
+    for name in "${NAMES[@]}"; do
+        test_interpreter "$name" &
         pids+=($!)
     done
     host_wheel_checks || failed=1
