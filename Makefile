@@ -1,7 +1,9 @@
 # h2wire developer commands.  Everything installs itself into .venv.
-#   make build   sdist + compiled wheel + pure-Python wheel in dist/
-#   make test    lint, docs, the suite interpreted, compiled build, the suite compiled
-#   make docs    the documentation site (Sphinx) in .build/docs/
+#   make build        sdist, pure-Python wheel, compiled wheels (3.11 here; 3.13 and
+#                     3.14 in Debian root file systems, as root) in dist/
+#   make test         lint, docs, the suite interpreted, compiled build, the suite compiled
+#   make test-matrix  the suite under CPython 3.13 and 3.14 and PyPy 3.11 (as root)
+#   make docs         the documentation site (Sphinx) in .build/docs/
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -14,7 +16,7 @@ PYTEST_ARGS ?=
 EXTERNAL := .build/external
 EXTERNAL_SDISTS := hyperframe==6.1.0 h2==4.4.1
 
-.PHONY: all venv lint docs test test-interpreted test-compiled compiled-install external build bench fuzz demo interop-peers clean
+.PHONY: all venv lint docs test test-interpreted test-compiled compiled-install external build bench fuzz demo interop-peers test-matrix clean
 
 all: test
 
@@ -43,10 +45,11 @@ $(EXTERNAL)/.ready: $(STAMP) tests/vectors/http2-frame-test-case/LICENSE
 
 external: $(EXTERNAL)/.ready
 
+CI_SCRIPTS := .ci/wheel_check.py .ci/matrix_summary.py
 lint: $(STAMP)
-	$(VENV)/bin/ruff check h2wire tests bench fuzz docs/conf.py setup.py
-	$(VENV)/bin/ruff format --check h2wire tests bench fuzz docs/conf.py setup.py
-	$(VENV)/bin/mypy --strict h2wire tests fuzz bench
+	$(VENV)/bin/ruff check h2wire tests bench fuzz docs/conf.py setup.py $(CI_SCRIPTS)
+	$(VENV)/bin/ruff format --check h2wire tests bench fuzz docs/conf.py setup.py $(CI_SCRIPTS)
+	$(VENV)/bin/mypy --strict h2wire tests fuzz bench $(CI_SCRIPTS)
 
 # The documentation (docs/*.md, API reference from the docstrings of the
 # checkout's sources), built from scratch: warnings are errors, and every
@@ -112,16 +115,41 @@ BENCH_ARGS ?= --rounds 7 --update-docs
 bench: compiled-install
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# The sdist, then the compiled wheel built from it and repaired by auditwheel to a
+# manylinux tag (auditwheel show says which glibc symbol versions decide it), the pure
+# wheel, and the compiled wheels of the matrix's CPythons, built in their root file
+# systems from the same sdist (.ci/matrix.sh wheels: needs root; MATRIX_WHEELS=0 skips
+# them).  twine checks every file's metadata and that the long description renders.
+RAW_WHEELS := .build/raw-wheels
+MATRIX_WHEELS ?= 1
 build: $(STAMP)
-	rm -rf build h2wire.egg-info dist
-	$(PY) -m build --no-isolation --outdir dist .
+	rm -rf build h2wire.egg-info dist $(RAW_WHEELS)
+	$(PY) -m build --no-isolation --outdir $(RAW_WHEELS) .
+	mkdir -p dist && mv $(RAW_WHEELS)/h2wire-*.tar.gz dist/
+	$(VENV)/bin/auditwheel show $(RAW_WHEELS)/h2wire-*.whl
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair --wheel-dir dist \
+		$(RAW_WHEELS)/h2wire-*.whl
 	rm -rf build h2wire.egg-info
 	H2WIRE_PURE=1 $(PY) -m build --no-isolation --wheel --outdir dist .
 	rm -rf build h2wire.egg-info
+	$(if $(filter 1,$(MATRIX_WHEELS)),.ci/matrix.sh wheels)
+	$(VENV)/bin/twine check --strict dist/*
 	ls -l dist
 
+# CPython 3.13 and PyPy 3.11 (Debian trixie) and CPython 3.14 (sid) in root file systems
+# that debootstrap makes under .build/roots (on first use; needs root): the suite in each
+# mode with its guard, a short fuzz pass where atheris installs, and every wheel of
+# dist/ installed into a clean venv of its interpreter to run the README's examples and
+# the h2wire command (the host's 3.11 wheels too).  Details in .ci/matrix.sh.
+test-matrix: build $(EXTERNAL)/.ready
+	.ci/matrix.sh test
+
+# .build includes the root file systems of make test-matrix: refuse while anything is
+# mounted in them (and never cross into a mount).
 clean:
-	rm -rf build dist .build .build-compiled.log h2wire.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	@! grep -q " $(CURDIR)/.build/roots/" /proc/self/mounts \
+		|| (echo "something is mounted under .build/roots: not removing .build"; exit 1)
+	rm -rf --one-file-system build dist .build .build-compiled.log h2wire.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -name '__pycache__' -prune -exec rm -rf {} +
 	find h2wire -name '*.so' -delete
 

@@ -7,44 +7,28 @@ without a C compiler).  MYPYC_OPT_LEVEL (default 3) sets the C optimisation leve
 from __future__ import annotations
 
 import os
+import runpy
+from pathlib import Path
 
 from setuptools import setup
 
-#: Every module of the package is compiled, the hyperframe layer included (its
-#: mixins are mypyc traits, Flags implements the set protocol itself because a
-#: compiled class cannot subclass collections.abc.MutableSet); the conftest guard
-#: checks that each one loads as an extension module.  Not h2wire/__main__.py:
-#: `python -m` needs a module's code object, which an extension module lacks
-#: (it is a two-line shim around h2wire.cli.main).
-COMPILED_MODULES = [
-    "h2wire/__init__.py",
-    "h2wire/mode.py",
-    "h2wire/codes.py",
-    "h2wire/errors.py",
-    "h2wire/wire.py",
-    "h2wire/frames/__init__.py",
-    "h2wire/frames/base.py",
-    "h2wire/frames/data.py",
-    "h2wire/frames/headers.py",
-    "h2wire/frames/settings.py",
-    "h2wire/frames/control.py",
-    "h2wire/frames/extensions.py",
-    "h2wire/frames/registry.py",
-    "h2wire/frames/raw.py",
-    "h2wire/codec.py",
-    "h2wire/decoder.py",
-    "h2wire/guards.py",
-    "h2wire/encoder.py",
-    "h2wire/cli/__init__.py",
-    "h2wire/cli/render.py",
-    "h2wire/cli/decode.py",
-    "h2wire/cli/encode.py",
-    "h2wire/cli/proxy.py",
-    "h2wire/hyperframe/__init__.py",
-    "h2wire/hyperframe/exceptions.py",
-    "h2wire/hyperframe/flags.py",
-    "h2wire/hyperframe/frame.py",
-]
+#: What the compiled build leaves interpreted, and why, is stated once, in
+#: h2wire/mode.py (NOT_COMPILED); that file is run on its own here, without
+#: importing the package being built.
+compiled_module = runpy.run_path("h2wire/mode.py")["compiled_module"]
+
+
+def module_name(path: Path) -> str:
+    parts = path.with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+#: Every other module of the package, the hyperframe layer included (its mixins are
+#: mypyc traits, Flags implements the set protocol itself because a compiled class
+#: cannot subclass collections.abc.MutableSet).
+COMPILED_MODULES = sorted(
+    path.as_posix() for path in Path("h2wire").rglob("*.py") if compiled_module(module_name(path))
+)
 
 if os.environ.get("H2WIRE_PURE", "") not in ("", "0"):
     ext_modules = []

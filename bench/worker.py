@@ -17,11 +17,17 @@ import json
 import sys
 import time
 import timeit
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+try:
+    import tracemalloc
+except ImportError:  # PyPy: no memory cases (tests/test_bench_inputs.py still loads this)
+    TRACEMALLOC = False
+else:
+    TRACEMALLOC = True
 
 TARGET_SECONDS = 0.02  # per timed repetition
 
@@ -159,7 +165,15 @@ def decoder_chunks(h: ModuleType, blob: bytes) -> int:
     return count
 
 
+def need_tracemalloc() -> None:
+    if not TRACEMALLOC:
+        raise RuntimeError(
+            f"the memory cases need tracemalloc, which {sys.implementation.name} lacks"
+        )
+
+
 def memory_per_frame(parse_many: Callable[[], list[Any]]) -> float:
+    need_tracemalloc()
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -170,6 +184,7 @@ def memory_per_frame(parse_many: Callable[[], list[Any]]) -> float:
 
 
 def peak_memory(parse_all: Callable[[], list[Any]]) -> int:
+    need_tracemalloc()
     gc.collect()
     tracemalloc.start()
     frames = parse_all()

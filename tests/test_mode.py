@@ -6,7 +6,14 @@ import os
 from collections.abc import Iterable
 
 import pytest
-from conftest import h2wire_modules, is_compiled, loaded_mode
+from conftest import (
+    compiled_by_setup,
+    h2wire_module_files,
+    h2wire_modules,
+    is_compiled,
+    is_extension,
+    loaded_mode,
+)
 
 import h2wire
 from h2wire import StreamDependency
@@ -52,3 +59,12 @@ def test_argument_errors_are_worded_from_the_annotations() -> None:
     )
     with pytest.raises(AssertionError, match="no argument of the wrong type"):
         wrong_argument_type(_example, 1, None, [], None, "object is never checked")
+
+
+def test_the_command_is_never_compiled() -> None:
+    # setup.py leaves h2wire.__main__ and every module of the command interpreted.
+    left_out = {n: p for n, p in h2wire_module_files().items() if not compiled_by_setup(n)}
+    assert set(left_out) >= {"h2wire.__main__", "h2wire.cli"}
+    assert all(path.endswith(".py") for path in left_out.values())
+    assert not any(is_extension(path) for path in left_out.values())
+    assert compiled_by_setup("h2wire.client") and not compiled_by_setup("h2wire.cli.proxy")

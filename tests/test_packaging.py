@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from conftest import loaded_mode
+from conftest import compiled_by_setup, loaded_mode
 
 import h2wire
 
@@ -52,7 +52,10 @@ def test_installed_distribution_contents() -> None:
     assert "h2wire/py.typed" in files
     for name in MODULES:
         assert f"h2wire/{name}.py" in files
-        assert any(f.startswith(f"h2wire/{name}.cpython-") and f.endswith(".so") for f in files)
+        has_so = any(f.startswith(f"h2wire/{name}.cpython-") and f.endswith(".so") for f in files)
+        module = ".".join(["h2wire", *name.split("/")]).removesuffix(".__init__")
+        assert has_so == compiled_by_setup(module), name
+    assert not compiled_by_setup("h2wire.cli")  # the command ships as .py only (setup.py)
     assert metadata.requires("h2wire") is None  # no runtime dependencies
     assert "h2wire/__main__.py" in files
     assert any(

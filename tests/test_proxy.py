@@ -12,7 +12,9 @@ import signal
 import socket
 import struct
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,7 +110,7 @@ def test_proxy_text_log(tmp_path: Path) -> None:
     assert lines[-1].endswith("stopped")
 
 
-def test_proxy_stop_closes_open_connections() -> None:
+def test_proxy_stop_closes_open_connections(caplog: pytest.LogCaptureFixture) -> None:
     async def run() -> str:
         async def upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             await reader.read()  # idle until the proxy closes its side
@@ -147,6 +149,65 @@ def test_proxy_stop_closes_open_connections() -> None:
     records = [json.loads(line) for line in asyncio.run(run()).splitlines()]
     events = [r["event"] for r in records if "event" in r]
     assert events[-2:] == ["closed", "stopped"]
+    # Quietly: 3.11's asyncio logs "Exception in callback" for a cancelled handler task.
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
+
+
+def test_proxy_stop_closes_a_connection_accepted_while_stopping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A connection whose handler starts only once stopping has begun is closed at once,
+    not relayed (else Server.wait_closed() would wait for it on Python 3.12.1+)."""
+
+    async def run() -> tuple[str, int]:
+        upstream_connections: list[int] = []
+
+        async def upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            upstream_connections.append(1)
+            await reader.read()
+            writer.close()
+
+        up_port, proxy_port = free_port(), free_port()
+        upstream_server = await asyncio.start_server(upstream, "127.0.0.1", up_port)
+        # Hold the proxy's connection handler back until the proxy has begun to stop.
+        accepted, gate = asyncio.Event(), asyncio.Event()
+        servers: list[asyncio.Server] = []
+        real_start_server = asyncio.start_server
+
+        async def start_server(callback: Callable[..., Awaitable[None]], *args: Any) -> Any:
+            async def held_back(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                accepted.set()
+                await gate.wait()
+                await callback(reader, writer)
+
+            servers.append(await real_start_server(held_back, *args))
+            return servers[-1]
+
+        monkeypatch.setattr(asyncio, "start_server", start_server)
+        out = io.StringIO()
+        stop = asyncio.Event()
+        log = cli.Log(out, True, colour=False)
+        task = asyncio.create_task(
+            cli.serve_proxy(("127.0.0.1", proxy_port), ("127.0.0.1", up_port), log, None, stop)
+        )
+        while "listening" not in out.getvalue():
+            await asyncio.sleep(0.01)
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy_port)
+        await asyncio.wait_for(accepted.wait(), 10)
+        stop.set()
+        while servers[0].is_serving():  # the proxy is stopping
+            await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.wait_for(task, 10)
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # the proxy closed it
+        writer.close()
+        upstream_server.close()
+        return out.getvalue(), len(upstream_connections)
+
+    log, upstream_connections = asyncio.run(run())
+    assert upstream_connections == 0
+    events = [json.loads(line)["event"] for line in log.splitlines()]
+    assert events[-1] == "stopped" and not any("accepted" in e for e in events)
 
 
 def test_host_port() -> None:

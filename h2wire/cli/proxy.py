@@ -107,6 +107,7 @@ async def serve_proxy(
     "closed") before "stopped" is logged."""
     counter = 0
     relays: set[asyncio.Task[None]] = set()
+    stopping = False
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # asyncio keeps only a weak reference to the connection's task: hold it,
@@ -115,14 +116,15 @@ async def serve_proxy(
         assert task is not None  # a connection callback always runs in a task
         relays.add(task)
         try:
-            await relay(reader, writer)
-        except asyncio.CancelledError:
             # Only stopping cancels a connection's task.  End it normally:
             # asyncio 3.11 calls task.exception() on a finished connection
             # task, which raises for a cancelled one and is logged as
             # "Exception in callback".
-            pass
+            with contextlib.suppress(asyncio.CancelledError):
+                if not stopping:  # else accepted just before the server closed
+                    await relay(reader, writer)
         finally:
+            writer.close()  # also when cancelled before relay() could close it
             relays.discard(task)
 
     async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -168,11 +170,18 @@ async def serve_proxy(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    async with server:
+    try:
         await stop.wait()
-    for task in relays:
-        task.cancel()
-    await asyncio.gather(*relays, return_exceptions=True)
+    finally:
+        # End the relays before waiting for the server: since Python 3.12.1,
+        # Server.wait_closed() waits for every connection to close.
+        stopping = True
+        server.close()
+        while relays:
+            for task in relays:
+                task.cancel()
+            await asyncio.gather(*relays, return_exceptions=True)
+        await server.wait_closed()
     log.event(0, "--", "stopped")
 
 
