@@ -10,7 +10,8 @@ Where things live:
 * :mod:`h2wire.codec`  - parse_frame / parse_payload: bytes to frames
 * :mod:`h2wire.mode`   - COMPILED, and what keeps the compiled and pure builds alike
 * :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with abuse limits
-* :mod:`h2wire.encoder` - split_header_block, split_data, serialize_frames
+* :mod:`h2wire.encoder` - split_header_block, split_data(_vectored), serialize_frames,
+  serialize_vectored
 * :mod:`h2wire.hyperframe` - hyperframe 6.1.0's API on h2wire, and install()
 """
 
@@ -19,7 +20,14 @@ from __future__ import annotations
 from h2wire.codec import parse_frame, parse_payload
 from h2wire.codes import ErrorCode, FrameType, SettingCode
 from h2wire.decoder import CLIENT_PREFACE, FrameDecoder
-from h2wire.encoder import serialize_frames, split_data, split_header_block
+from h2wire.encoder import (
+    COALESCE_BELOW,
+    serialize_frames,
+    serialize_vectored,
+    split_data,
+    split_data_vectored,
+    split_header_block,
+)
 from h2wire.errors import FrameError, IncompleteFrameError, Scope
 from h2wire.frames import (
     FRAME_TYPES,
@@ -47,6 +55,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CLIENT_PREFACE",
+    "COALESCE_BELOW",
     "FRAME_TYPES",
     "AltSvcFrame",
     "ContinuationFrame",
@@ -76,7 +85,9 @@ __all__ = [
     "parse_payload",
     "register_frame_type",
     "serialize_frames",
+    "serialize_vectored",
     "split_data",
+    "split_data_vectored",
     "split_header_block",
     "unregister_frame_type",
 ]
