@@ -38,11 +38,12 @@ from h2wire.wire import (
 )
 
 #: The vectored writers copy parts shorter than this many octets together into
-#: one buffer, and pass longer ones by reference.  Measured with
-#: ``bench/threshold.py`` (README, "Vectored output"): below ~1 KiB the cost of
-#: one more buffer (a list entry, an iovec, a buffer export in ``sendmsg``)
-#: exceeds the cost of copying the part.
-COALESCE_BELOW: Final = 1024
+#: one buffer, and pass longer ones by reference.  Measured by ``make
+#: bench-threshold`` (bench/results/threshold.md): with ``sendmsg`` on a socket,
+#: a payload of up to 2 KiB costs less copied than as a buffer of its own (a
+#: list entry, a buffer export and an iovec), the two break even near 4 KiB, and
+#: on the mixed stream every threshold from 512 octets to 4 KiB does as well.
+COALESCE_BELOW: Final = 2048
 
 
 def _check_max_frame_size(max_frame_size: int) -> None:
