@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 EXTERNAL := .build/external
 EXTERNAL_SDISTS := hyperframe==6.1.0 h2==4.4.1
 
-.PHONY: all venv lint docs test test-interpreted test-compiled compiled-install external build bench fuzz demo interop-peers test-matrix clean
+.PHONY: all venv lint docs test test-interpreted test-compiled compiled-install external build bench bench-threshold bench-real fuzz demo interop-peers test-matrix clean
 
 all: test
 
@@ -114,6 +114,19 @@ test: lint docs test-interpreted test-compiled
 BENCH_ARGS ?= --rounds 7 --update-docs
 bench: compiled-install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Where the vectored writers stop copying (COALESCE_BELOW in h2wire/encoder.py):
+# writes bench/results/threshold.md.
+bench-threshold: compiled-install
+	$(PY) -P bench/threshold.py
+
+# The numbers users feel: hypercorn under h2load, httpx from nghttpd, each with
+# and without h2wire.hyperframe.install() (bench/real/run.py).  Not part of
+# make test.  hypercorn and httpx are pinned in requirements-dev.txt; h2load
+# and nghttpd come with interop-peers.
+BENCH_REAL_ARGS ?= --rounds 5 --update-docs
+bench-real: compiled-install interop-peers
+	$(PY) bench/real/run.py $(BENCH_REAL_ARGS)
 
 # The sdist, then the compiled wheel built from it and repaired by auditwheel to a
 # manylinux tag (auditwheel show says which glibc symbol versions decide it), the pure

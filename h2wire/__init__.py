@@ -11,7 +11,8 @@ Where things live:
 * :mod:`h2wire.mode`   - COMPILED, and what keeps the compiled and pure builds alike
 * :mod:`h2wire.decoder` - FrameDecoder: streaming, sans-I/O, with limits; lenient mode
 * :mod:`h2wire.guards` - Guards, RateLimit: the rate guards against HTTP/2 floods
-* :mod:`h2wire.encoder` - split_header_block, split_data, serialize_frames
+* :mod:`h2wire.encoder` - split_header_block, split_data(_vectored), serialize_frames,
+  serialize_vectored
 * :mod:`h2wire.hyperframe` - hyperframe 6.1.0's API on h2wire, and install()
 """
 
@@ -20,7 +21,14 @@ from __future__ import annotations
 from h2wire.codec import parse_frame, parse_payload, read_raw_frame
 from h2wire.codes import ErrorCode, FrameType, SettingCode
 from h2wire.decoder import CLIENT_PREFACE, DecoderStats, FrameDecoder, Received
-from h2wire.encoder import serialize_frames, split_data, split_header_block
+from h2wire.encoder import (
+    COALESCE_BELOW,
+    serialize_frames,
+    serialize_vectored,
+    split_data,
+    split_data_vectored,
+    split_header_block,
+)
 from h2wire.errors import FrameError, IncompleteFrameError, Scope
 from h2wire.frames import (
     FRAME_TYPES,
@@ -50,6 +58,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CLIENT_PREFACE",
+    "COALESCE_BELOW",
     "FRAME_TYPES",
     "AltSvcFrame",
     "ContinuationFrame",
@@ -85,7 +94,9 @@ __all__ = [
     "read_raw_frame",
     "register_frame_type",
     "serialize_frames",
+    "serialize_vectored",
     "split_data",
+    "split_data_vectored",
     "split_header_block",
     "unregister_frame_type",
 ]

@@ -1,11 +1,22 @@
 """Encoder helpers: correct frame sequences for header blocks and bodies, and
-serializing many frames at once."""
+writing many frames at once.
+
+Two ways out.  :func:`~h2wire.serialize_frames` gives one bytes object.
+:func:`~h2wire.serialize_vectored` gives a list of buffers for
+``transport.writelines()`` or ``socket.sendmsg()``: small parts (headers,
+control frames, small payloads) copied together, large payloads passed by
+reference, so a payload is never copied in Python.  :func:`~h2wire.split_data` makes a
+body into :class:`~h2wire.DataFrame` objects (each holds its data as
+``bytes``: one copy of the body); :func:`~h2wire.split_data_vectored` makes it into
+buffers directly, the body's octets as slices of a memoryview (no copy).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
-from h2wire.codes import CONTINUATION, DATA, HEADERS
+from h2wire.codes import DATA
 from h2wire.frames import (
     ContinuationFrame,
     DataFrame,
@@ -14,13 +25,35 @@ from h2wire.frames import (
     PushPromiseFrame,
     StreamDependency,
 )
-from h2wire.mode import wrong_type
-from h2wire.wire import DEFAULT_MAX_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT, header
+from h2wire.frames.base import stream_id_error
+from h2wire.frames.data import data_header
+from h2wire.mode import COMPILED, wrong_argument_type, wrong_type
+from h2wire.wire import (
+    DEFAULT_MAX_FRAME_SIZE,
+    FLAG_END_STREAM,
+    FLAG_PADDED,
+    MAX_FRAME_SIZE_LIMIT,
+    MAX_STREAM_ID,
+    take_slice,
+)
+
+#: The vectored writers copy parts shorter than this many octets together into
+#: one buffer, and pass longer ones by reference.  Measured by ``make
+#: bench-threshold`` (bench/results/threshold.md): with ``sendmsg`` on a socket,
+#: a payload of up to 2 KiB costs less copied than as a buffer of its own (a
+#: list entry, a buffer export and an iovec), the two break even near 4 KiB, and
+#: on the mixed stream every threshold from 512 octets to 4 KiB does as well.
+COALESCE_BELOW: Final = 2048
 
 
 def _check_max_frame_size(max_frame_size: int) -> None:
     if not DEFAULT_MAX_FRAME_SIZE <= max_frame_size <= MAX_FRAME_SIZE_LIMIT:
         raise ValueError(f"max_frame_size must be in 16384..2**24-1, got {max_frame_size}")
+
+
+def _check_coalesce_below(coalesce_below: int) -> None:
+    if coalesce_below < 1:
+        raise ValueError(f"coalesce_below must be >= 1, got {coalesce_below}")
 
 
 def split_header_block(
@@ -82,9 +115,40 @@ def split_header_block(
     return frames
 
 
+def _data_sizes(
+    total: int, max_frame_size: int, window: int | None, pad_length: int | None
+) -> list[int]:
+    """How many data octets each DATA frame of a ``total``-octet body carries:
+    the rules of :func:`~h2wire.split_data`, shared with :func:`~h2wire.split_data_vectored`."""
+    _check_max_frame_size(max_frame_size)
+    overhead = 0
+    if pad_length is not None:
+        if not 0 <= pad_length <= 255:
+            raise ValueError(f"pad_length must be in 0..255, got {pad_length}")
+        overhead = 1 + pad_length
+    if window is not None and window < 0:
+        raise ValueError(f"window must be >= 0, got {window}")
+    budget = -1 if window is None else window
+    room = max_frame_size - overhead
+    sizes: list[int] = []
+    pos = 0
+    while True:
+        size = min(room, total - pos)
+        if budget >= 0:
+            size = min(size, budget - overhead)
+            if size < 0 or (size == 0 and pos < total):
+                break
+            budget -= size + overhead
+        sizes.append(size)
+        pos += size
+        if pos >= total:
+            break
+    return sizes
+
+
 def split_data(
     stream_id: int,
-    data: bytes,
+    data: bytes | memoryview,
     *,
     max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
     end_stream: bool = True,
@@ -101,66 +165,193 @@ def split_data(
     ``end_stream`` and all of ``data`` was sent.  With ``pad_length`` every frame
     is PADDED with that many zero octets.  An empty body gives one empty frame
     (with END_STREAM if asked), unless ``window`` cannot pay for its padding.
+
+    A frame holds its data as ``bytes``, so each frame's share of ``data`` is
+    copied once (a memoryview's octets too: the frame must not change when the
+    memory under the view does).  To send a body without that copy, use
+    :func:`~h2wire.split_data_vectored`.
     """
-    _check_max_frame_size(max_frame_size)
-    if not isinstance(data, bytes):
-        raise wrong_type("bytes", data)
-    overhead = 0
-    padding = None
-    if pad_length is not None:
-        if not 0 <= pad_length <= 255:
-            raise ValueError(f"pad_length must be in 0..255, got {pad_length}")
-        padding = bytes(pad_length)
-        overhead = 1 + pad_length
-    budget = -1 if window is None else window
-    if window is not None and window < 0:
-        raise ValueError(f"window must be >= 0, got {window}")
-    room = max_frame_size - overhead
+    if not COMPILED and not (  # compiled, mypyc makes these checks itself
+        isinstance(stream_id, int)
+        and isinstance(max_frame_size, int)
+        and isinstance(end_stream, bool)
+        and (window is None or isinstance(window, int))
+        and (pad_length is None or isinstance(pad_length, int))
+    ):
+        raise wrong_argument_type(
+            split_data, stream_id, data, max_frame_size, end_stream, window, pad_length
+        )
+    body = _body(data)
+    total = len(body)
+    sizes = _data_sizes(total, max_frame_size, window, pad_length)
+    padding = None if pad_length is None else bytes(pad_length)
     frames: list[DataFrame] = []
     pos = 0
-    total = len(data)
-    while True:
-        size = min(room, total - pos)
-        if budget >= 0:
-            size = min(size, budget - overhead)
-            if size < 0 or (size == 0 and pos < total):
-                break
-            budget -= size + overhead
+    for size in sizes:
         end = pos + size
-        done = end >= total
+        chunk = take_slice(body, pos, end) if isinstance(body, bytes) else body[pos:end].tobytes()
         frames.append(
-            DataFrame(stream_id, data[pos:end], end_stream=end_stream and done, padding=padding)
+            DataFrame(stream_id, chunk, end_stream=end_stream and end >= total, padding=padding)
         )
         pos = end
-        if done:
-            break
     return frames
+
+
+def split_data_vectored(
+    stream_id: int,
+    data: bytes | memoryview,
+    *,
+    max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
+    end_stream: bool = True,
+    window: int | None = None,
+    pad_length: int | None = None,
+    coalesce_below: int = COALESCE_BELOW,
+) -> tuple[list[bytes | memoryview], int]:
+    """The DATA frames :func:`~h2wire.split_data` would make, as buffers to write, and
+    how many octets of ``data`` they carry.
+
+    The same frames, byte for byte (``b"".join(buffers) ==
+    serialize_frames(split_data(...))``), written without building them and
+    without copying ``data``: each frame's share of a body of at least
+    ``coalesce_below`` octets is a memoryview slice of it; headers (and
+    shorter shares) are copied together as :func:`~h2wire.serialize_vectored` does.
+    The buffers are ready for ``transport.writelines()`` or
+    ``socket.sendmsg()`` (which takes at most ``os.sysconf("SC_IOV_MAX")``
+    buffers a call).  They share memory with ``data``: a caller that passes
+    a view of a bytearray must not change it until they are written.  The
+    count is ``len(data)`` unless ``window`` stopped the body short: then
+    send the rest later, from that offset.
+    """
+    if not COMPILED and not (  # compiled, mypyc makes these checks itself
+        isinstance(stream_id, int)
+        and isinstance(max_frame_size, int)
+        and isinstance(end_stream, bool)
+        and (window is None or isinstance(window, int))
+        and (pad_length is None or isinstance(pad_length, int))
+        and isinstance(coalesce_below, int)
+    ):
+        raise wrong_argument_type(
+            split_data_vectored,
+            stream_id,
+            data,
+            max_frame_size,
+            end_stream,
+            window,
+            pad_length,
+            coalesce_below,
+        )
+    body = _body(data)
+    if not 0 < stream_id <= MAX_STREAM_ID:  # what DataFrame's constructor checks
+        raise stream_id_error(DATA, stream_id)
+    _check_coalesce_below(coalesce_below)
+    total = len(body)
+    sizes = _data_sizes(total, max_frame_size, window, pad_length)
+    if isinstance(body, bytes) and total >= coalesce_below:
+        body = memoryview(body)  # slices of bytes would be copies
+    padding = None if pad_length is None else bytes(pad_length)
+    flags = 0 if padding is None else FLAG_PADDED
+    parts: list[bytes | memoryview] = []
+    pos = 0
+    for size in sizes:
+        end = pos + size
+        last = end_stream and end >= total
+        parts.append(
+            data_header(size, flags | FLAG_END_STREAM if last else flags, stream_id, pad_length)
+        )
+        parts.append(body[pos:end])
+        if padding is not None:
+            parts.append(padding)
+        pos = end
+    return _coalesce(parts, coalesce_below), pos
+
+
+def _body(data: bytes | memoryview) -> bytes | memoryview:
+    """``data`` as bytes, or as a flat memoryview of octets."""
+    if isinstance(data, bytes):
+        return data
+    if not isinstance(data, memoryview):
+        raise wrong_type("bytes or memoryview", data)
+    if data.format == "B" and data.ndim == 1 and data.c_contiguous:
+        return data
+    if not data.c_contiguous:
+        raise ValueError("a memoryview body must be C-contiguous")
+    return data.cast("B")
+
+
+def _coalesce(parts: list[bytes | memoryview], coalesce_below: int) -> list[bytes | memoryview]:
+    """``parts`` with each run of parts shorter than ``coalesce_below`` octets
+    copied into one bytes object; longer parts are kept as they are."""
+    buffers: list[bytes | memoryview] = []
+    pending: list[bytes | memoryview] = []
+    for part in parts:
+        size = len(part)
+        if size >= coalesce_below:
+            if pending:
+                buffers.append(b"".join(pending))
+                pending = []
+            buffers.append(part)
+        elif size:
+            pending.append(part)
+    if pending:
+        buffers.append(b"".join(pending))
+    return buffers
 
 
 def serialize_frames(frames: Iterable[Frame]) -> bytes:
     """The wire bytes of ``frames``, in order, as one bytes object.
 
-    Payloads of unpadded DATA, HEADERS and CONTINUATION frames are copied once,
-    straight into the result (``b"".join(f.serialize() for f in frames)``
-    copies them twice).
+    Each payload is copied once, straight into the result, from the frames'
+    :meth:`~h2wire.Frame.wire_parts` (``b"".join(f.serialize() for f in
+    frames)`` copies it twice).
     """
     parts: list[bytes] = []
     for frame in frames:
-        if isinstance(frame, DataFrame) and frame.padding is None:
-            data = frame.data
-            parts.append(header(len(data), DATA, frame.flags, frame.stream_id))
-            parts.append(data)
-        elif isinstance(frame, ContinuationFrame):
-            data = frame.data
-            parts.append(header(len(data), CONTINUATION, frame.flags, frame.stream_id))
-            parts.append(data)
-        elif isinstance(frame, HeadersFrame) and frame.padding is None and frame.priority is None:
-            data = frame.data
-            parts.append(header(len(data), HEADERS, frame.flags, frame.stream_id))
-            parts.append(data)
-        else:
-            parts.append(frame.serialize())
+        parts += frame.wire_parts()
     return b"".join(parts)
 
 
-__all__ = ["serialize_frames", "split_data", "split_header_block"]
+def serialize_vectored(
+    frames: Iterable[Frame], *, coalesce_below: int = COALESCE_BELOW
+) -> list[bytes]:
+    """The wire bytes of ``frames``, in order, as a list of buffers to write
+    with ``transport.writelines()`` or ``socket.sendmsg()``.
+
+    ``b"".join(result) == serialize_frames(frames)``.  Each frame gives its
+    :meth:`~h2wire.Frame.wire_parts`; parts of at least ``coalesce_below``
+    octets (payloads) are the frames' own bytes objects, passed by reference;
+    each run of shorter parts (headers, control frames, small payloads) is
+    copied into one bytes object.  ``socket.sendmsg()`` takes at most
+    ``os.sysconf("SC_IOV_MAX")`` buffers a call: write a long list in slices.
+    """
+    if not COMPILED and not isinstance(coalesce_below, int):
+        raise wrong_argument_type(serialize_vectored, frames, coalesce_below)
+    _check_coalesce_below(coalesce_below)
+    # _coalesce's loop, over each frame's parts in turn: building the list of
+    # all parts first and calling _coalesce costs 16% more per frame compiled
+    # (valgrind instruction counts, mixed stream).  tests/test_vectored.py
+    # holds this to the same rule.
+    buffers: list[bytes] = []
+    pending: list[bytes] = []
+    for frame in frames:
+        for part in frame.wire_parts():
+            size = len(part)
+            if size >= coalesce_below:
+                if pending:
+                    buffers.append(b"".join(pending))
+                    pending = []
+                buffers.append(part)
+            elif size:
+                pending.append(part)
+    if pending:
+        buffers.append(b"".join(pending))
+    return buffers
+
+
+__all__ = [
+    "COALESCE_BELOW",
+    "serialize_frames",
+    "serialize_vectored",
+    "split_data",
+    "split_data_vectored",
+    "split_header_block",
+]

@@ -81,6 +81,21 @@ class Frame(FrameClassConstants):
         wire = self.serialize()
         return RawFrame(self.type, wire[4], self.stream_id, wire[HEADER_SIZE:])
 
+    def wire_parts(self) -> tuple[bytes, ...]:
+        """The frame's wire bytes as parts to write in order, payload not copied.
+
+        ``b"".join(frame.wire_parts()) == frame.serialize()``.  A type that
+        carries a bulk payload (DATA's data, a field block fragment, GOAWAY's
+        debug data, an unknown type's payload) gives first its header with the
+        fixed fields that follow it (Pad Length, priority, promised stream id,
+        last stream id and error code), then the payload object the frame
+        holds, then its padding if it has any.  Every other type, and an
+        extension class that does not override this, gives one part:
+        ``serialize()``.  :func:`~h2wire.serialize_vectored` writes frames
+        this way.
+        """
+        return (self.serialize(),)
+
     @classmethod
     def load(cls, flags: int, stream_id: int, buf: bytes, start: int, end: int) -> Frame:
         """Build a frame of this class from the payload ``buf[start:end]``.

@@ -390,14 +390,20 @@ class GoAwayFrame(Frame):
         return 8 + len(self.debug_data)
 
     def serialize(self) -> bytes:
-        debug_data = self.debug_data
-        length = 8 + len(debug_data)
+        return self._fixed_octets() + self.debug_data
+
+    def wire_parts(self) -> tuple[bytes, ...]:
+        return (self._fixed_octets(), self.debug_data)
+
+    def _fixed_octets(self) -> bytes:
+        """The frame header, the last stream id and the error code."""
+        length = 8 + len(self.debug_data)
         if COMPILED:
             head = prefix(length, GOAWAY, self.undefined_flags)
             tail = (self.last_stream_id << 32) | self.error_code  # after stream id 0
-            return b"%b%b%b" % (head, tail.to_bytes(12, "big"), debug_data)
+            return head + tail.to_bytes(12, "big")
         # Interpreted, one struct call writes the fixed octets.
-        fixed = GOAWAY_FIELDS.pack(
+        return GOAWAY_FIELDS.pack(
             length >> 16,
             length & 0xFFFF,
             GOAWAY,
@@ -406,7 +412,6 @@ class GoAwayFrame(Frame):
             self.last_stream_id,
             self.error_code,
         )
-        return fixed + debug_data
 
 
 @dataclass(frozen=True, init=False, repr=False)

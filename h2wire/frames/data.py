@@ -37,6 +37,17 @@ DATA_DEFINED: Final = FLAG_END_STREAM | FLAG_PADDED
 DATA_UNDEFINED: Final = 0xFF ^ DATA_DEFINED
 
 
+def data_header(data_length: int, flags: int, stream_id: int, pad_length: int | None) -> bytes:
+    """What a DATA frame's wire form has before its data: the frame header and,
+    with ``pad_length`` (PADDED, which ``flags`` must then carry), the Pad
+    Length octet.  Shared by :class:`DataFrame` and the encoder's vectored
+    bodies, which write DATA frames without building them."""
+    if pad_length is None:
+        return header(data_length, DATA, flags, stream_id)
+    head = prefix(data_length + 1 + pad_length, DATA, flags)
+    return head + ((stream_id << 8) | pad_length).to_bytes(5, "big")
+
+
 @dataclass(frozen=True, init=False, repr=False)
 class DataFrame(Frame):
     """DATA (0x0, RFC 9113 §6.1).  ``padding`` None means the PADDED flag is unset."""
@@ -145,13 +156,19 @@ class DataFrame(Frame):
         padding = self.padding
         if padding is None:
             return header(len(data), DATA, self.flags, self.stream_id) + data
-        head = prefix(len(data) + 1 + len(padding), DATA, self.flags)
-        tail = (self.stream_id << 8) | len(padding)
-        return b"%b%b%b%b" % (head, tail.to_bytes(5, "big"), data, padding)
+        head = data_header(len(data), self.flags, self.stream_id, len(padding))
+        return b"%b%b%b" % (head, data, padding)
+
+    def wire_parts(self) -> tuple[bytes, ...]:
+        data = self.data
+        padding = self.padding
+        if padding is None:
+            return (header(len(data), DATA, self.flags, self.stream_id), data)
+        return (data_header(len(data), self.flags, self.stream_id, len(padding)), data, padding)
 
 
 DataFrame.TYPE = DATA
 DataFrame.DEFINED_FLAGS = DATA_DEFINED
 DataFrame.FLAGS = DATA_FLAGS
 
-__all__ = ["DATA_DEFINED", "DATA_FLAGS", "DATA_UNDEFINED", "DataFrame"]
+__all__ = ["DATA_DEFINED", "DATA_FLAGS", "DATA_UNDEFINED", "DataFrame", "data_header"]

@@ -437,6 +437,13 @@ class UnknownFrame(Frame):
         payload = self.payload
         return header(len(payload), self.frame_type, self.undefined_flags, self.stream_id) + payload
 
+    def wire_parts(self) -> tuple[bytes, ...]:
+        payload = self.payload
+        return (
+            header(len(payload), self.frame_type, self.undefined_flags, self.stream_id),
+            payload,
+        )
+
 
 AltSvcFrame.TYPE = ALTSVC
 OriginFrame.TYPE = ORIGIN

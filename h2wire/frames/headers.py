@@ -231,9 +231,25 @@ class HeadersFrame(Frame):
     def serialize(self) -> bytes:
         data = self.data
         padding = self.padding
+        if padding is None:
+            if self.priority is None:
+                return header(len(data), HEADERS, self.flags, self.stream_id) + data
+            return self._fixed_octets() + data
+        return b"%b%b%b" % (self._fixed_octets(), data, padding)
+
+    def wire_parts(self) -> tuple[bytes, ...]:
+        data = self.data
+        padding = self.padding
+        if padding is None:
+            if self.priority is None:
+                return (header(len(data), HEADERS, self.flags, self.stream_id), data)
+            return (self._fixed_octets(), data)
+        return (self._fixed_octets(), data, padding)
+
+    def _fixed_octets(self) -> bytes:
+        """The frame header and the Pad Length and priority fields that follow it."""
+        padding = self.padding
         priority = self.priority
-        if padding is None and priority is None:
-            return header(len(data), HEADERS, self.flags, self.stream_id) + data
         tail = self.stream_id
         size = 4
         if padding is not None:
@@ -245,10 +261,7 @@ class HeadersFrame(Frame):
                 dependency |= RESERVED_BIT
             tail = (tail << 40) | (dependency << 8) | priority.weight
             size += 5
-        head = prefix(self.length, HEADERS, self.flags)
-        if padding is None:
-            return b"%b%b%b" % (head, tail.to_bytes(size, "big"), data)
-        return b"%b%b%b%b" % (head, tail.to_bytes(size, "big"), data, padding)
+        return prefix(self.length, HEADERS, self.flags) + tail.to_bytes(size, "big")
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -372,12 +385,25 @@ class PushPromiseFrame(Frame):
 
     def serialize(self) -> bytes:
         padding = self.padding
+        if padding is None:
+            return self._fixed_octets() + self.data
+        return b"%b%b%b" % (self._fixed_octets(), self.data, padding)
+
+    def wire_parts(self) -> tuple[bytes, ...]:
+        padding = self.padding
+        if padding is None:
+            return (self._fixed_octets(), self.data)
+        return (self._fixed_octets(), self.data, padding)
+
+    def _fixed_octets(self) -> bytes:
+        """The frame header, the Pad Length octet if PADDED, the promised stream id."""
+        padding = self.padding
         head = prefix(self.length, PUSH_PROMISE, self.flags)
         if padding is None:
             tail = (self.stream_id << 32) | self.promised_stream_id
-            return b"%b%b%b" % (head, tail.to_bytes(8, "big"), self.data)
+            return head + tail.to_bytes(8, "big")
         tail = (((self.stream_id << 8) | len(padding)) << 32) | self.promised_stream_id
-        return b"%b%b%b%b" % (head, tail.to_bytes(9, "big"), self.data, padding)
+        return head + tail.to_bytes(9, "big")
 
 
 @dataclass(frozen=True, init=False, repr=False)
@@ -449,6 +475,10 @@ class ContinuationFrame(Frame):
     def serialize(self) -> bytes:
         data = self.data
         return header(len(data), CONTINUATION, self.flags, self.stream_id) + data
+
+    def wire_parts(self) -> tuple[bytes, ...]:
+        data = self.data
+        return (header(len(data), CONTINUATION, self.flags, self.stream_id), data)
 
 
 HeadersFrame.TYPE = HEADERS
