@@ -212,8 +212,9 @@ def payload_slices(blob: bytes) -> list[slice]:
     return slices
 
 
-def decoder_chunks(h: ModuleType, blob: bytes) -> int:
-    decoder = h.FrameDecoder()
+def decoder_chunks(h: ModuleType, blob: bytes, guards: bool = True) -> int:
+    # The abuse guards are on by default; off, the figure shows what they cost.
+    decoder = h.FrameDecoder() if guards else h.FrameDecoder(guards=None)
     count = 0
     for start in range(0, len(blob), 65536):
         count += len(decoder.feed(blob[start : start + 65536]))
@@ -265,6 +266,9 @@ def frame_api_cases(variant: str, samples: dict[str, bytes], blob: bytes) -> dic
         results["mixed/parse"] = per_call(lambda: native_stream(h, blob))
         results["mixed/decoder, one feed"] = per_call(lambda: h.FrameDecoder().feed(blob))
         results["mixed/decoder, 64 KiB chunks"] = per_call(lambda: decoder_chunks(h, blob))
+        results["mixed/decoder, 64 KiB chunks, guards off"] = per_call(
+            lambda: decoder_chunks(h, blob, guards=False)
+        )
         results["mixed/serialize"] = per_call(lambda: [f.serialize() for f in frames])
         # What parsing cannot go below: each payload sliced out of the input (a
         # copy) into a tuple, by one C call, the frame boundaries known in advance.
