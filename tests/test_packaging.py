@@ -31,6 +31,9 @@ MODULES = {
     "cli/decode",
     "cli/encode",
     "cli/proxy",
+    "cli/headers",
+    "cli/watch",
+    "cli/tls",
 }
 
 
