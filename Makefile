@@ -40,16 +40,21 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy --strict h2wire tests fuzz bench
 
 # Interpreted: the .py sources of this checkout come first on sys.path.
-# Real HTTP/2 peers for the proxy interop test (tests/test_interop.py): Debian's
-# nghttpd, nghttp and curl.  Installed when missing (CI runs as root).
+# Real peers for the interop tests (tests/test_interop.py, tests/test_browser.py):
+# Debian's nghttpd, nghttp and h2load, curl, openssl (test certificates) and
+# chromium (headless).  Installed when missing (CI runs as root).
+INTEROP_COMMANDS := nghttpd nghttp curl openssl chromium
+INTEROP_PACKAGES := nghttp2-server nghttp2-client curl openssl chromium
 interop-peers:
-	@command -v nghttpd >/dev/null && command -v nghttp >/dev/null && command -v curl >/dev/null \
-		|| (apt-get update -qq && apt-get install -y -qq nghttp2-server nghttp2-client curl >/dev/null) \
-		|| echo "could not install nghttp2-server/nghttp2-client/curl: the interop test will fail"
+	@for c in $(INTEROP_COMMANDS); do command -v $$c >/dev/null || exit 1; done \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			$(INTEROP_PACKAGES) >/dev/null) \
+		|| echo "could not install $(INTEROP_PACKAGES): the interop tests will fail"
 
 # The first command of the README: decode a capture of real traffic with the
-# installed h2wire command.
+# installed h2wire command and its extra (header fields: hpack).
 demo: compiled-install
+	$(PY) -m pip install --quiet --disable-pip-version-check "$$(ls $(WHEELHOUSE)/h2wire-*.whl)[cli]"
 	$(VENV)/bin/h2wire decode examples/curl-h2c-client.bin
 	$(VENV)/bin/h2wire decode examples/curl-h2c-server.bin
 

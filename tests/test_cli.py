@@ -47,7 +47,7 @@ CLIENT_STREAM = (
         priority=h.StreamDependency(1, 15, False),
         padding=b"\0\0",
         undefined_flags=0xD2,
-    ).serialize()  # fmt: skip
+    ).serialize()
     + h.PriorityFrame(5, 3, 0, True).serialize()
     + h.DataFrame(5, b"hello", end_stream=True, padding=b"\0\0\0").serialize()
     + h.RstStreamFrame(5, 8).serialize()
@@ -393,9 +393,9 @@ def test_errors_with_offset_scope_and_reason(data: bytes, expected: dict[str, ob
         if expected["scope"] == "stream"
         else "connection error"
     )
-    code = f"{expected['error']}({expected['error_code']:#04x})"  # type: ignore[str-format]
+    code = f"{expected['error']}({expected['error_code']:#04x})"
     assert text.splitlines()[-1] == (
-        f"{expected['offset']:>10}  error at byte {expected['offset']}: {code} ({scope}) "  # type: ignore[str-format]
+        f"{expected['offset']:>10}  error at byte {expected['offset']}: {code} ({scope}) "
         f"{expected['message']}"
     )
 

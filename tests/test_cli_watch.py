@@ -94,7 +94,7 @@ def test_table_size_applies_from_the_acknowledgement() -> None:
     before = records(
         to_server.feed(start + h.HeadersFrame(1, update + C31, end_headers=True).serialize())
     )
-    assert before[-1]["headers_error"] is not None  # type: ignore[index]
+    assert before[-1]["headers_error"] is not None
     to_server, to_client = Watcher(True), Watcher(False)
     pair(to_server, to_client)
     to_client.feed(h.SettingsFrame({1: 8192}).serialize())

@@ -54,7 +54,9 @@ def test_installed_distribution_contents() -> None:
     for name in MODULES:
         assert f"h2wire/{name}.py" in files
         assert any(f.startswith(f"h2wire/{name}.cpython-") and f.endswith(".so") for f in files)
-    assert metadata.requires("h2wire") is None  # no runtime dependencies
+    # No runtime dependency; the command's extra brings hpack for header fields.
+    assert metadata.requires("h2wire") == ['hpack<5,>=4.0; extra == "cli"']
+    assert metadata.metadata("h2wire").get_all("Provides-Extra") == ["cli"]
     assert "h2wire/__main__.py" in files
     assert any(
         e.name == "h2wire" and e.value == "h2wire.cli:main"

@@ -193,7 +193,7 @@ def test_proxy_text_log_every_field(tmp_path: Path) -> None:
     for line in log.splitlines():
         match = PREFIX.match(line)
         assert match is not None, line
-        lines.setdefault(match.groups(), []).append(line[match.end() :])
+        lines.setdefault((match[1], match[2]), []).append(line[match.end() :])
     assert lines["1", "->"] == CLIENT_LINES
     assert lines["1", "<-"] == SERVER_LINES
     assert lines["1", "--"][1:] == ["closed"]
@@ -340,7 +340,7 @@ def test_proxy_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "hpack", None)
 
     async def run() -> str:
-        port, out, stop, task = await start_proxy(free_port(), as_json=False)
+        _, out, stop, task = await start_proxy(free_port(), as_json=False)
         stop.set()
         await task
         return out.getvalue()

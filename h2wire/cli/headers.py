@@ -65,7 +65,7 @@ class _HpackDecoder(Protocol):
     max_header_list_size: int
     max_allowed_table_size: int
 
-    def decode(self, data: bytes, raw: bool = ...) -> Iterable[Sequence[bytes]]: ...
+    def decode(self, data: bytes, raw: bool) -> Iterable[Sequence[bytes]]: ...
 
 
 class _Hpack:

@@ -36,7 +36,12 @@ from h2wire.cli.headers import (
     hpack_available,
 )
 from h2wire.cli.render import event_lines, event_records
-from h2wire.cli.tls import HANDSHAKE_TIMEOUT, alpn_refusal, handshake_failure
+from h2wire.cli.tls import (
+    HANDSHAKE_TIMEOUT,
+    alpn_refusal,
+    handshake_failure,
+    is_handshake_failure,
+)
 from h2wire.cli.watch import Event, Watcher, pair
 
 
@@ -161,8 +166,8 @@ async def serve_proxy(
             streams = await asyncio.open_connection(
                 *upstream, ssl=upstream_tls, ssl_handshake_timeout=handshake_timeout
             )
-        except (OSError, asyncio.TimeoutError) as error:
-            if upstream_tls is not None and not isinstance(error, ConnectionRefusedError):
+        except OSError as error:
+            if upstream_tls is not None and is_handshake_failure(error):
                 failure = handshake_failure(error, handshake_timeout)
                 reason = f"TLS with the upstream failed: {failure}"
             else:

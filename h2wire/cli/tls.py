@@ -54,11 +54,18 @@ def alpn_refusal(writer: asyncio.StreamWriter) -> str:
     return f"did not negotiate h2 with ALPN (selected: {protocol or 'none'})"
 
 
+def is_handshake_failure(error: OSError) -> bool:
+    """Whether ``error``, from opening a TLS connection, is the handshake's
+    (else the connection itself failed: refused, unreachable)."""
+    return isinstance(error, (ssl.SSLError, ConnectionAbortedError, ConnectionResetError))
+
+
 def handshake_failure(error: BaseException, timeout: float) -> str:
     """A failed TLS handshake, in a few words (``timeout``: the one it had)."""
     if isinstance(error, ssl.SSLCertVerificationError):
         return f"certificate verify failed: {error.verify_message}"
-    if isinstance(error, (TimeoutError, asyncio.TimeoutError)):
+    # asyncio aborts a handshake that outlasts its timeout: ConnectionAbortedError.
+    if isinstance(error, ConnectionAbortedError):
         return f"no handshake within {timeout:g} s"
     if isinstance(error, ssl.SSLError):
         return _SSL_SOURCE.sub("", str(error))
@@ -72,6 +79,7 @@ __all__ = [
     "HANDSHAKE_TIMEOUT",
     "alpn_refusal",
     "handshake_failure",
+    "is_handshake_failure",
     "listener_context",
     "upstream_context",
 ]

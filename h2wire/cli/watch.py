@@ -183,18 +183,19 @@ class Watcher:
         self._decoder = None
         try:
             decoder.close()  # no frame is buffered: each was returned when complete
-        except IncompleteFrameError as error:
+        except IncompleteFrameError as cut:  # (its own name: mypyc gives a name one type)
+            needed = cut.needed
             arrived = self._fed - decoder.offset
-            what = "a frame header" if error.needed == HEADER_SIZE else "a frame"
+            what = "a frame header" if needed == HEADER_SIZE else "a frame"
             incomplete = FrameError(
                 ErrorCode.FRAME_SIZE_ERROR,
-                f"the input ended inside {what}: {arrived} of its {error.needed} octets "
-                f"arrived, {error.needed - arrived} missing",
+                f"the input ended inside {what}: {arrived} of its {needed} octets "
+                f"arrived, {needed - arrived} missing",
                 scope=Scope.CONNECTION,
                 stream_id=self._stream_id if self._end >= 0 else 0,
                 field="length",
             )
-            return [Problem(decoder.offset, incomplete, True, error.needed - arrived)]
+            return [Problem(decoder.offset, incomplete, True, needed - arrived)]
         except FrameError as error:
             return [Problem(decoder.offset, error, True)]
         return []
