@@ -20,7 +20,7 @@ from test_proxy import PREFIX, free_port
 
 import h2wire as h
 from h2wire import cli
-from h2wire.cli.tls import listener_context, upstream_context
+from h2wire.cli.tls import handshake_failure, listener_context, upstream_context
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 REQUEST = h.CLIENT_PREFACE + h.SettingsFrame().serialize()
@@ -309,3 +309,10 @@ def test_command_line_tls_options(
         timer.cancel()
     out = capsys.readouterr().out
     assert "(TLS), relaying to 127.0.0.1:9 (TLS)" in out
+
+
+def test_handshake_failure_words() -> None:
+    """Other errors than TLS's own and a closed connection keep their words."""
+    assert handshake_failure(OSError(5, "Input/output error"), 1) == "[Errno 5] Input/output error"
+    assert handshake_failure(OSError(), 1) == "OSError"
+    assert handshake_failure(ConnectionAbortedError(), 2.5) == "no handshake within 2.5 s"
