@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_cli import C31
+from test_cli import C31, C32
 from test_cli_headers import bomb
 
 import h2wire as h
@@ -31,6 +31,9 @@ CLIENT = (
     + h.SettingsFrame({4: 65535}).serialize()
     + bytes.fromhex("000004080000000001 00000000")  # stream error: increment 0
     + h.HeadersFrame(1, C31, end_stream=True, end_headers=True).serialize()
+    + h.HeadersFrame(
+        3, C32, end_headers=True, priority=h.StreamDependency(1, 15, True), undefined_flags=0xD2
+    ).serialize()
     + bytes.fromhex("000001000000000000 61")  # connection error: DATA on stream 0
     + h.PingFrame().serialize()  # relayed, no longer decoded
 )
@@ -41,7 +44,7 @@ SERVER = (
 )
 
 # Client to server: preface 0-24; SETTINGS 9+6 -> 39; WINDOW_UPDATE 9+4 -> 52;
-# HEADERS 9+20 -> 81; then the DATA frame on stream 0.
+# HEADERS 9+20 -> 81; HEADERS 9+5+14 -> 109; then the DATA frame on stream 0.
 CLIENT_LINES = [
     "         0  PREFACE         client connection preface",
     "        24  SETTINGS                 0        6  0x00" + " " * 46 + "INITIAL_WINDOW_SIZE(0x04)=65535",
@@ -52,7 +55,14 @@ CLIENT_LINES = [
     "            :scheme: http",
     "            :path: /",
     "            :authority: www.example.com",
-    "        81  error at byte 81: PROTOCOL_ERROR(0x01) (connection error) DATA frame, stream_id: "
+    "        81  HEADERS                  3       19  0xf6 END_HEADERS|PRIORITY|0xd2" + " " * 20
+    + "block=14 dep=1 weight=16 exclusive",
+    "            :method: GET",
+    "            :scheme: http",
+    "            :path: /",
+    "            :authority: www.example.com",
+    "            cache-control: no-cache",
+    "       109  error at byte 109: PROTOCOL_ERROR(0x01) (connection error) DATA frame, stream_id: "
     "must be non-zero",
 ]  # fmt: skip
 # Server to client: SETTINGS 0-9; HEADERS 9+1 -> 19; 12 of a 17-octet PING.
@@ -77,7 +87,15 @@ CLIENT_RECORDS: list[dict[str, object]] = [
                 "priority": None, "padding": None, "undefined_flags": 0},
      "headers": [[":method", "GET"], [":scheme", "http"], [":path", "/"],
                  [":authority", "www.example.com"]]},
-    {"offset": 81, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
+    {"offset": 81, "type": "HEADERS", "type_code": 1,
+     "flags": ["END_HEADERS", "PRIORITY", "0xd2"], "flags_octet": 0xF6, "stream_id": 3,
+     "length": 19,
+     "fields": {"stream_id": 3, "data": C32.hex(), "end_stream": False, "end_headers": True,
+                "priority": {"depends_on": 1, "weight": 15, "exclusive": True},
+                "padding": None, "undefined_flags": 0xD2},
+     "headers": [[":method", "GET"], [":scheme", "http"], [":path", "/"],
+                 [":authority", "www.example.com"], ["cache-control", "no-cache"]]},
+    {"offset": 109, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
      "stream_id": 0, "field": "stream_id", "message": "DATA frame, stream_id: must be non-zero"},
 ]  # fmt: skip
 SERVER_RECORDS: list[dict[str, object]] = [
