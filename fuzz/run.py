@@ -2,7 +2,8 @@
 
     python fuzz/run.py TARGET SECONDS [libFuzzer options...]
 
-TARGET is parse_frame, decoder or hyperframe (properties in tests/fuzz_checks.py).
+TARGET is parse_frame, decoder, hyperframe or watch (the command's view of one
+direction of a connection); the properties are in tests/fuzz_checks.py.
 Seeds come from the test vectors; new inputs go to .build/fuzz/TARGET, crashes to
 .build/fuzz/crashes (turn each into a file in tests/fuzz_regressions/).  Compiled
 extension modules carry no coverage instrumentation, so on the compiled build
@@ -29,6 +30,7 @@ TARGETS = {
     "parse_frame": fuzz_checks.check_parse_frame,
     "decoder": fuzz_checks.check_decoder,
     "hyperframe": fuzz_checks.check_hyperframe,
+    "watch": fuzz_checks.check_watch,
 }
 
 

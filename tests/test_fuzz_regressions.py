@@ -13,6 +13,7 @@ CHECKS = {
     "parse_frame": fuzz_checks.check_parse_frame,
     "decoder": fuzz_checks.check_decoder,
     "hyperframe": fuzz_checks.check_hyperframe,
+    "watch": fuzz_checks.check_watch,
 }
 FINDINGS = sorted(HERE.glob("*.bin"))
 

@@ -116,6 +116,15 @@ SERVER_RECORDS: list[dict[str, object]] = [
 PREFIX = re.compile(r"^ *\d+\.\d{3} +#(\d+) (->|<-|--) ")
 
 
+async def logged(out: io.StringIO, text: str, seconds: float = 10.0) -> None:
+    """Wait until the log holds ``text``; fail after ``seconds``."""
+    for _ in range(int(seconds / 0.01)):
+        if text in out.getvalue():
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail(f"{text!r} not in the log after {seconds} s:\n{out.getvalue()}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -132,8 +141,7 @@ async def start_proxy(
         cli.serve_proxy(("127.0.0.1", port), ("127.0.0.1", upstream_port),
                         cli.Log(out, as_json, colour=False), record, stop, **options)  # type: ignore[arg-type]
     )  # fmt: skip
-    while "listening" not in out.getvalue():
-        await asyncio.sleep(0.01)
+    await logged(out, "listening")
     return port, out, stop, task
 
 
@@ -387,8 +395,7 @@ def test_proxy_stop_closes_open_connections() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(h.CLIENT_PREFACE + h.SettingsFrame().serialize())
         await writer.drain()
-        while "SETTINGS" not in out.getvalue():
-            await asyncio.sleep(0.01)
+        await logged(out, "SETTINGS")
         stop.set()  # the connection is still open
         await asyncio.wait_for(task, 10)
         assert await asyncio.wait_for(reader.read(), 10) == b""  # the proxy closed it

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from certificates import make_certificate
-from test_proxy import PREFIX, free_port
+from test_proxy import PREFIX, free_port, logged
 
 import h2wire as h
 from h2wire import cli
@@ -84,8 +84,7 @@ async def proxy_session(
         cli.serve_proxy(("127.0.0.1", port), ("127.0.0.1", up_port),
                         cli.Log(out, False, colour=False), None, stop, **settings)  # type: ignore[arg-type]
     )  # fmt: skip
-    while "listening" not in out.getvalue():
-        await asyncio.sleep(0.01)
+    await logged(out, "listening")
     await session(port)
     await asyncio.sleep(0.1)
     stop.set()
@@ -262,8 +261,7 @@ def test_upstream_closes_during_the_handshake(certificate: tuple[str, str]) -> N
                             client_tls=listener_context(cert, key),
                             upstream_tls=upstream_context(cert, False))
         )  # fmt: skip
-        while "listening" not in out.getvalue():
-            await asyncio.sleep(0.01)
+        await logged(out, "listening")
         await session(port)
         stop.set()
         await task

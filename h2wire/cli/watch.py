@@ -153,6 +153,10 @@ class Watcher:
                     stop = min(end, pos + self._end - self._fed)
             else:
                 stop = min(end, pos + self._end - self._fed)
+            # (Each turn takes at least one octet, so the loop always ends; the
+            # frame's end lies after its header's first octet, so this changes
+            # nothing but that.)
+            stop = max(stop, pos + 1)
             piece = data if pos == 0 and stop == end else data[pos:stop]
             self._fed += stop - pos
             pos = stop
