@@ -279,6 +279,8 @@ class FrameDecoder:
     # -- internals ----------------------------------------------------------
 
     def _fail(self, error: FrameError) -> FrameError:
+        # `_have` counts the octets from where the failing frame begins (`_decode`
+        # sets it so before failing, as earlier frames of the same call were read).
         self._failure = error
         self._chunks = []
         self._fed -= self._have  # forget what is dropped; `offset` stays put
@@ -331,11 +333,13 @@ class FrameDecoder:
             if (self._block_stream or frame_type == CONTINUATION) and (
                 frame_type != CONTINUATION or stream_id != self._block_stream
             ):
+                self._have = end - pos
                 raise self._fail(self._sequence_error(frame_type, stream_id))
             if self._settings_first:
                 # RFC 9113 §3.4: the client preface "MUST be followed by a SETTINGS
                 # frame"; the type is known at the header, before any body arrives.
                 if frame_type != SETTINGS:
+                    self._have = end - pos
                     raise self._fail(
                         _connection_error(
                             _PROTOCOL, "type", "the connection preface must end with SETTINGS"
@@ -350,6 +354,7 @@ class FrameDecoder:
             ):
                 error = self._header_error(frame_type, length, stream_id)
                 if error.scope is not Scope.STREAM:
+                    self._have = end - pos
                     raise self._fail(error)
                 # A stream error: discard the frame's body, now or as it arrives.
                 available = end - pos - HEADER_SIZE
@@ -368,6 +373,7 @@ class FrameDecoder:
                 frame = load_payload(frame_type, flags, stream_id, buf, start, pos)
             except FrameError as error:
                 if error.scope is Scope.CONNECTION:
+                    self._have = end - start + HEADER_SIZE
                     raise self._fail(error) from None
                 if error.scope is Scope.STREAM:
                     self._keep(buf, pos, 0)
@@ -380,6 +386,7 @@ class FrameDecoder:
                 if acknowledged:
                     self._max_frame_size = max_frame_size = acknowledged
             if frame_type == CONTINUATION:
+                self._have = end - start + HEADER_SIZE  # in case the block's limits fail it
                 result = self._continue_block(frame, flags, stream_id)
                 if result is None:
                     continue
@@ -389,6 +396,7 @@ class FrameDecoder:
                     frame.data if isinstance(frame, (HeadersFrame, PushPromiseFrame)) else b""
                 )
                 if len(fragment) > self.max_header_block_size:
+                    self._have = end - start + HEADER_SIZE
                     raise self._block_too_big(stream_id, len(fragment))
                 if not flags & FLAG_END_HEADERS:
                     self._open_block(frame, fragment, stream_id)
