@@ -59,17 +59,21 @@ docs: $(DOCS_STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -n -q -b html docs .build/docs
 
 # Interpreted: the .py sources of this checkout come first on sys.path.
-# Real HTTP/2 peers for the proxy interop test (tests/test_interop.py): Debian's
-# nghttpd, nghttp and curl.  Installed when missing (CI runs as root).
+# Real peers for the interop tests (tests/test_interop.py, tests/test_browser.py):
+# Debian's nghttpd, nghttp and h2load, curl, openssl (test certificates) and
+# chromium (headless).  Installed when missing (CI runs as root).
+INTEROP_COMMANDS := nghttpd nghttp h2load curl openssl chromium
+INTEROP_PACKAGES := nghttp2-server nghttp2-client curl openssl chromium
 interop-peers:
-	@command -v nghttpd >/dev/null && command -v nghttp >/dev/null && command -v h2load >/dev/null \
-		&& command -v curl >/dev/null \
-		|| (apt-get update -qq && apt-get install -y -qq nghttp2-server nghttp2-client curl >/dev/null) \
-		|| echo "could not install nghttp2-server/nghttp2-client/curl: the interop test will fail"
+	@for c in $(INTEROP_COMMANDS); do command -v $$c >/dev/null || exit 1; done \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			$(INTEROP_PACKAGES) >/dev/null) \
+		|| echo "could not install $(INTEROP_PACKAGES): the interop tests will fail"
 
 # The first command of the README: decode a capture of real traffic with the
-# installed h2wire command.
+# installed h2wire command and its extra (header fields: hpack).
 demo: compiled-install
+	$(PY) -m pip install --quiet --disable-pip-version-check "$$(ls $(WHEELHOUSE)/h2wire-*.whl)[cli]"
 	$(VENV)/bin/h2wire decode examples/curl-h2c-client.bin
 	$(VENV)/bin/h2wire decode examples/curl-h2c-server.bin
 
@@ -95,7 +99,7 @@ test-compiled: compiled-install $(EXTERNAL)/.ready interop-peers
 # Coverage-guided fuzzing (atheris) of each target, interpreted then compiled.
 # A finding stops the run; its input is in .build/fuzz/crashes/.
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := parse_frame decoder lenient guards hyperframe
+FUZZ_TARGETS := parse_frame decoder lenient guards hyperframe watch
 fuzz: compiled-install
 	@for target in $(FUZZ_TARGETS); do \
 		PYTHONPATH=$(CURDIR) $(PY) fuzz/run.py $$target $(FUZZ_SECONDS) 2>&1 \

@@ -2,7 +2,8 @@
 
     python fuzz/run.py TARGET SECONDS [libFuzzer options...]
 
-TARGET is parse_frame, decoder, lenient, guards or hyperframe (properties in tests/fuzz_checks.py).
+TARGET is parse_frame, decoder, lenient, guards, hyperframe or watch (the command's
+view of one direction of a connection); the properties are in tests/fuzz_checks.py.
 Seeds come from the test vectors; new inputs go to .build/fuzz/TARGET, crashes to
 .build/fuzz/crashes (turn each into a file in tests/fuzz_regressions/).  Compiled
 extension modules carry no coverage instrumentation, so on the compiled build
@@ -31,6 +32,7 @@ TARGETS = {
     "lenient": fuzz_checks.check_lenient,
     "guards": fuzz_checks.check_guards,
     "hyperframe": fuzz_checks.check_hyperframe,
+    "watch": fuzz_checks.check_watch,
 }
 
 

@@ -7,7 +7,11 @@ which is itself the bug) when a property breaks.
 
 from __future__ import annotations
 
+import json
+
 import h2wire as h
+from h2wire.cli.render import event_lines, event_records
+from h2wire.cli.watch import Watcher
 from h2wire.hyperframe import exceptions as hx
 from h2wire.hyperframe import frame as hf
 
@@ -233,3 +237,31 @@ def check_hyperframe(data: bytes) -> None:
         native_ok = True
     if native_ok:
         assert layer_ok  # what h2wire accepts, its hyperframe layer accepts
+
+
+def watch_records(watcher: Watcher, chunks: list[bytes]) -> list[str]:
+    """Everything the command prints for ``chunks``, text and JSON."""
+    events = [event for chunk in chunks for event in watcher.feed(chunk)]
+    events += watcher.close()
+    lines = [line for event in events for line in event_lines(event, colour=False)]
+    records = [json.dumps(r) for event in events for r in event_records(event)]
+    return lines + records
+
+
+def check_watch(data: bytes) -> None:
+    """The command's view of one direction (the Watcher, header fields and
+    rendering): any bytes, cut as the first octets say, print the same as one
+    chunk, and nothing but the command's own lines comes out."""
+    if len(data) < 4:
+        return
+    cuts, flags, body = data[:3], data[3], data[4:]
+    client = bool(flags & 1)
+    if client:
+        body = h.CLIENT_PREFACE[: flags >> 3] + body
+    whole = watch_records(Watcher(client), [body])
+    pieces, pos = [], 0
+    for cut in cuts:
+        pieces.append(body[pos : pos + cut])
+        pos += cut
+    pieces.append(body[pos:])
+    assert watch_records(Watcher(client), pieces) == whole

@@ -574,3 +574,35 @@ def test_a_stream_error_on_the_last_frame_of_a_chunk() -> None:
     assert decoder.feed(b"") == [h.PingFrame()]  # decoded before the error
     assert decoder.feed(b"") == []  # nothing held, nothing more
     assert (decoder.buffered, decoder.offset) == (0, 17 + 13)
+
+
+@pytest.mark.parametrize(
+    ("before", "bad", "options"),
+    [
+        # DATA on stream 0: found in the payload.
+        ([h.PingFrame()], bytes.fromhex("000001000000000000 61"), {}),
+        # CONTINUATION without an open block: found at the header.
+        ([h.PingFrame()], h.ContinuationFrame(1, b"").serialize(), {}),
+        # Past max_buffered_bytes: found at the header.
+        ([h.PingFrame()], h.DataFrame(1, b"x" * 17).serialize(), {"max_buffered_bytes": 20}),
+        # A CONTINUATION past the header block limit.
+        ([h.PingFrame(), h.HeadersFrame(1, b"")], h.ContinuationFrame(1, b"x" * 9).serialize(),
+         {"max_header_block_size": 8}),
+        # A HEADERS fragment past it.
+        ([h.PingFrame()], h.HeadersFrame(1, b"x" * 9, end_headers=True).serialize(),
+         {"max_header_block_size": 8}),
+    ],
+)  # fmt: skip
+def test_offset_after_a_connection_error_behind_frames_of_the_same_feed(
+    before: list[h.Frame], bad: bytes, options: dict[str, int]
+) -> None:
+    """`offset` is where the failing frame begins, also when frames before it
+    were decoded in the same feed (a fuzzing finding: it pointed at the start
+    of the call's input)."""
+    decoder = h.FrameDecoder(**options)  # type: ignore[arg-type]
+    good = b"".join(frame.serialize() for frame in before)
+    with pytest.raises(h.FrameError) as info:
+        decoder.feed(good + bad)
+    assert info.value.scope is S.CONNECTION
+    assert decoder.take_frames() == before
+    assert decoder.offset == len(good)

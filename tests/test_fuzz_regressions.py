@@ -15,6 +15,7 @@ CHECKS = {
     "lenient": fuzz_checks.check_lenient,
     "guards": fuzz_checks.check_guards,
     "hyperframe": fuzz_checks.check_hyperframe,
+    "watch": fuzz_checks.check_watch,
 }
 FINDINGS = sorted(HERE.glob("*.bin"))
 

@@ -33,6 +33,9 @@ MODULES = {
     "cli/decode",
     "cli/encode",
     "cli/proxy",
+    "cli/headers",
+    "cli/watch",
+    "cli/tls",
 }
 
 
@@ -56,7 +59,9 @@ def test_installed_distribution_contents() -> None:
         module = ".".join(["h2wire", *name.split("/")]).removesuffix(".__init__")
         assert has_so == compiled_by_setup(module), name
     assert not compiled_by_setup("h2wire.cli")  # the command ships as .py only (setup.py)
-    assert metadata.requires("h2wire") is None  # no runtime dependencies
+    # No runtime dependency; the command's extra brings hpack for header fields.
+    assert metadata.requires("h2wire") == ['hpack<5,>=4.0; extra == "cli"']
+    assert metadata.metadata("h2wire").get_all("Provides-Extra") == ["cli"]
     assert "h2wire/__main__.py" in files
     assert any(
         e.name == "h2wire" and e.value == "h2wire.cli:main"

@@ -1,13 +1,22 @@
 """The ``h2wire`` command: inspect, craft and watch HTTP/2 frames.
 
     h2wire decode [FILE|-] [--hex] [--json] [--max-frame-size N]
+                  [--header-table-size N] [--max-header-list-size N]
     h2wire encode [FILE|-]
-    h2wire proxy --listen HOST:PORT --upstream HOST:PORT [--json]
+    h2wire proxy --listen HOST:PORT --upstream HOST:PORT [--json] [--record PREFIX]
+                 [--tls-cert FILE --tls-key FILE]
+                 [--upstream-tls [--upstream-ca FILE | --insecure]]
+                 [--max-header-list-size N]
 
-Standard library only.  ``decode --json`` writes one JSON object per line with
-every field of every frame; ``encode`` reads those lines back and writes the
-bytes, so ``decode --json | encode`` reproduces a stream byte for byte (reserved
-bits aside: RFC 9113 says to ignore them and send them as zero).
+Standard library only, but for header fields: those are decoded with the
+``hpack`` package (the extra ``h2wire[cli]``) when it is installed.
+``decode --json`` writes one JSON object per line with every field of every
+frame; ``encode`` reads those lines back and writes the bytes, so ``decode
+--json | encode`` reproduces a stream byte for byte (reserved bits aside: RFC
+9113 says to ignore them and send them as zero).
+
+Exit status: 0 done (decode: a clean stream); 1 decode found an error;
+2 bad arguments or unreadable input (files, certificates).
 """
 
 from __future__ import annotations
@@ -19,8 +28,15 @@ import sys
 
 from h2wire.cli.decode import decode, read_input
 from h2wire.cli.encode import encode
+from h2wire.cli.headers import DEFAULT_HEADER_TABLE_SIZE, DEFAULT_MAX_HEADER_LIST_SIZE
 from h2wire.cli.proxy import Log, host_port, serve_proxy
 from h2wire.cli.render import details, frame_from_record, frame_record
+from h2wire.cli.tls import listener_context, upstream_context
+
+_LIST_SIZE_HELP = (
+    "decoded header field octets shown per header block; a block that expands "
+    f"past it is reported and not shown (default {DEFAULT_MAX_HEADER_LIST_SIZE})"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,40 +53,91 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--hex", action="store_true", help="the input is hex text (whitespace ignored)")
     d.add_argument("--json", action="store_true", help="JSON lines with every field")
     d.add_argument("--max-frame-size", type=int, default=16384, metavar="N",
-                   help="largest payload accepted "
+                   help="largest payload accepted: the receiver's SETTINGS_MAX_FRAME_SIZE "
                         "(default 16384, the RFC's initial value)")  # fmt: skip
+    d.add_argument("--header-table-size", type=int, default=DEFAULT_HEADER_TABLE_SIZE,
+                   metavar="N", help="HPACK table size updates allowed up to N: the receiver's "
+                   f"SETTINGS_HEADER_TABLE_SIZE (default {DEFAULT_HEADER_TABLE_SIZE})")  # fmt: skip
+    d.add_argument("--max-header-list-size", type=int, default=DEFAULT_MAX_HEADER_LIST_SIZE,
+                   metavar="N", help=_LIST_SIZE_HELP)  # fmt: skip
     e = commands.add_parser("encode", help="write the bytes of `decode --json` lines",
                             description="Read JSON lines as written by `decode --json` and "
                             "write the frames' bytes to standard output.")  # fmt: skip
     e.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
-    p = commands.add_parser("proxy", help="relay cleartext HTTP/2 and print every frame",
-                            description="A prior-knowledge h2c TCP relay: bytes are forwarded "
-                            "unchanged both ways, and every frame is printed with its "
-                            "connection, direction and time. Ctrl-C stops it.")  # fmt: skip
+    p = commands.add_parser("proxy", help="relay HTTP/2 (h2c or TLS) and print every frame",
+                            description="An HTTP/2 relay: octets are forwarded unchanged both "
+                            "ways, and every frame is printed with its connection, direction "
+                            "and time, header blocks with their fields. Each side speaks "
+                            "prior-knowledge h2c, or TLS with ALPN h2. "
+                            "Ctrl-C stops it.")  # fmt: skip
     p.add_argument("--listen", type=host_port, required=True, metavar="HOST:PORT")
     p.add_argument("--upstream", type=host_port, required=True, metavar="HOST:PORT")
     p.add_argument("--json", action="store_true", help="JSON lines")
     p.add_argument("--record", metavar="PREFIX",
                    help="also save each connection's bytes to PREFIX-N-client.bin "
                         "and PREFIX-N-server.bin")  # fmt: skip
+    p.add_argument("--tls-cert", metavar="FILE",
+                   help="listen with TLS (ALPN h2): the certificate chain, PEM")  # fmt: skip
+    p.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert, PEM")
+    p.add_argument("--upstream-tls", action="store_true",
+                   help="connect upstream with TLS (ALPN h2), verifying the server's "
+                        "certificate against the system's trust store")  # fmt: skip
+    p.add_argument("--upstream-ca", metavar="FILE",
+                   help="with --upstream-tls: verify against these CA "
+                        "certificates (PEM)")  # fmt: skip
+    p.add_argument("--insecure", action="store_true",
+                   help="with --upstream-tls: do not verify the server's certificate")  # fmt: skip
+    p.add_argument("--max-header-list-size", type=int, default=DEFAULT_MAX_HEADER_LIST_SIZE,
+                   metavar="N", help=_LIST_SIZE_HELP)  # fmt: skip
     return parser
 
 
+def _check_proxy_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    if (args.upstream_ca is not None or args.insecure) and not args.upstream_tls:
+        parser.error("--upstream-ca and --insecure need --upstream-tls")
+    if args.upstream_ca is not None and args.insecure:
+        parser.error("--upstream-ca and --insecure exclude each other")
+
+
+async def _proxy(args: argparse.Namespace, log: Log) -> None:
+    client_tls = None
+    if args.tls_cert is not None:
+        client_tls = listener_context(args.tls_cert, args.tls_key)
+    upstream_tls = None
+    if args.upstream_tls:
+        upstream_tls = upstream_context(args.upstream_ca, args.insecure)
+    await serve_proxy(
+        args.listen,
+        args.upstream,
+        log,
+        args.record,
+        client_tls=client_tls,
+        upstream_tls=upstream_tls,
+        max_header_list_size=args.max_header_list_size,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "proxy":
+        _check_proxy_options(parser, args)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     try:
         if args.command == "decode":
             data = read_input(args.file, args.hex)
             return decode(data, sys.stdout, as_json=args.json,
-                          max_frame_size=args.max_frame_size, colour=colour)  # fmt: skip
+                          max_frame_size=args.max_frame_size, colour=colour,
+                          header_table_size=args.header_table_size,
+                          max_header_list_size=args.max_header_list_size)  # fmt: skip
         if args.command == "encode":
             if args.file == "-":
                 return encode(sys.stdin, sys.stdout.buffer)
             with open(args.file) as lines:
                 return encode(lines, sys.stdout.buffer)
-        log = Log(sys.stdout, args.json, colour)
-        asyncio.run(serve_proxy(args.listen, args.upstream, log, args.record))
+        asyncio.run(_proxy(args, Log(sys.stdout, args.json, colour)))
         return 0
     except BrokenPipeError:  # output closed early, as by `| head`
         return 0

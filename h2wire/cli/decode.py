@@ -1,4 +1,15 @@
-"""``h2wire decode``: print the frames of a raw HTTP/2 byte stream."""
+"""``h2wire decode``: print the frames of a raw HTTP/2 byte stream.
+
+The stream is one direction of a connection; it is the client's when it
+begins with ``PRI`` (the preface must then be whole, and followed by
+SETTINGS).  Frames are checked against ``max_frame_size`` and header blocks
+decoded with a ``header_table_size`` table limit: the receiver's settings,
+which a one-direction stream does not carry.
+
+Exit status: 0 for a clean stream; 1 after a framing error (decoding stops at
+the first), a header block that did not decode (decoding goes on, the later
+blocks marked undecodable) or input that ended inside a frame.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +17,14 @@ import json
 import sys
 from typing import IO
 
-from h2wire.cli.render import error_record, frame_record, paint, text_line
-from h2wire.codec import parse_frame
-from h2wire.codes import error_code_name
-from h2wire.decoder import CLIENT_PREFACE
-from h2wire.errors import FrameError, IncompleteFrameError, Scope
+from h2wire.cli.headers import (
+    DEFAULT_HEADER_TABLE_SIZE,
+    DEFAULT_MAX_HEADER_LIST_SIZE,
+    HPACK_MISSING,
+    HeaderBlocks,
+)
+from h2wire.cli.render import event_lines, event_records
+from h2wire.cli.watch import Problem, Seen, Watcher
 
 
 def read_input(path: str, as_hex: bool) -> bytes:
@@ -24,42 +38,36 @@ def read_input(path: str, as_hex: bool) -> bytes:
     return raw
 
 
-def decode(data: bytes, out: IO[str], *, as_json: bool, max_frame_size: int, colour: bool) -> int:
-    """Write one line per frame; return 0 for a clean stream, 1 otherwise."""
-    offset = 0
-    if data.startswith(CLIENT_PREFACE):
+def decode(
+    data: bytes,
+    out: IO[str],
+    *,
+    as_json: bool,
+    max_frame_size: int,
+    colour: bool,
+    max_header_list_size: int = DEFAULT_MAX_HEADER_LIST_SIZE,
+    header_table_size: int = DEFAULT_HEADER_TABLE_SIZE,
+) -> int:
+    """Write what ``data`` holds, a line per frame; return the exit status."""
+    headers = HeaderBlocks(max_header_list_size, header_table_size)
+    watcher = Watcher(data.startswith(b"PRI"), max_frame_size, headers)
+    status = 0
+    hinted = False
+    for event in [*watcher.feed(data), *watcher.close()]:
         if as_json:
-            out.write(json.dumps({"offset": 0, "preface": True}) + "\n")
+            out.write("".join(json.dumps(r) + "\n" for r in event_records(event)))
         else:
-            out.write(f"{0:>9}  {'PREFACE':<15} client connection preface\n")
-        offset = len(CLIENT_PREFACE)
-    end = len(data)
-    while offset < end:
-        try:
-            frame, size = parse_frame(data, offset, max_frame_size=max_frame_size)
-        except FrameError as error:
-            if isinstance(error, IncompleteFrameError):
-                error = FrameError(
-                    error.code,
-                    f"truncated frame: {error.needed} bytes needed, {end - offset} left",
-                    scope=Scope.CONNECTION,
-                    field="length",
-                )
-            if as_json:
-                out.write(json.dumps(error_record(offset, error)) + "\n")
-            else:
-                message = (
-                    f"{offset:>9}  error at byte {offset}: {error_code_name(error.code)} "
-                    f"({error.scope.value}) {error}"
-                )
-                out.write(paint(message, "error", colour) + "\n")
-            return 1
-        if as_json:
-            out.write(json.dumps(frame_record(offset, frame)) + "\n")
-        else:
-            out.write(text_line(offset, frame, colour) + "\n")
-        offset += size
-    return 0
+            out.write("".join(line + "\n" for line in event_lines(event, colour)))
+        if isinstance(event, Problem):
+            status = 1
+            break  # a stream error too: this command stops at the first
+        if isinstance(event, Seen) and event.block is not None:
+            if event.block.error is not None:
+                status = 1
+            elif event.block.reason == HPACK_MISSING and not hinted:
+                sys.stderr.write(f"h2wire decode: header fields not shown: {HPACK_MISSING}\n")
+                hinted = True
+    return status
 
 
 __all__ = ["decode", "read_input"]

@@ -21,8 +21,9 @@ def encode(lines: IO[str], out: IO[bytes]) -> int:
         if record.get("preface"):
             parts.append(CLIENT_PREFACE)
             continue
-        if "error" in record:
-            sys.stderr.write(f"line {number}: the decoded stream had an error here; stopping\n")
+        if "error" in record or record.get("ignored"):
+            what = "an error" if "error" in record else "an ignored frame, not kept"
+            sys.stderr.write(f"line {number}: the decoded stream had {what} here; stopping\n")
             out.write(b"".join(parts))
             return 1
         try:

@@ -1,9 +1,24 @@
-"""How the h2wire command shows frames: one text line each, or one JSON record
-each; and the way back, from a JSON record to a frame (``encode``).
+"""How the h2wire command shows what it decoded: text lines or JSON records; and
+the way back, from a JSON record to a frame (``encode``).
 
-The record format is ``decode --json``'s: ``offset``, ``type``, ``type_code``,
-``flags`` (names), ``stream_id``, ``length`` and ``fields`` (every dataclass
-field of the frame, bytes as hex).
+Text: one line per frame, in fixed columns that line up whatever the frame
+(``OFFSET_WIDTH`` and the others): offset, type, stream, length, the flags octet in hex with
+the names of its bits (undefined bits as one hex value after them), and the
+frame's key fields; numbers are shown as ``nghttp -v`` shows them (weights
+1..256, codes with their value: ``CANCEL(0x08)``).  A header block's fields
+follow the frame that ends it, one ``name: value`` line each; errors are one
+line, ``error at byte N: CODE(0xNN) (scope) reason``.
+
+JSON: one record per line, :func:`frame_record`'s: ``offset``, ``type``,
+``type_code``, ``flags`` (names; undefined bits as one hex string),
+``flags_octet``, ``stream_id``, ``length`` (the payload's, as the header says)
+and ``fields`` (every dataclass field of the frame, bytes as hex); the frame
+that ends a header block also has ``headers``, a list of ``[name, value]``
+pairs (None, with ``headers_missing`` saying why, when the block was not
+decoded, and ``headers_error``, an error record, when decoding it failed).
+Errors are :func:`error_record`'s; the preface is ``{"offset": 0, "preface":
+true}``; an ignored frame is ``{"offset", "ignored": true, "type", "type_code",
+"stream_id", "length"}``.
 """
 
 from __future__ import annotations
@@ -12,8 +27,10 @@ import dataclasses
 from collections.abc import Callable
 from typing import Final
 
+from h2wire.cli.headers import HPACK_MISSING, BlockFields
+from h2wire.cli.watch import Event, Preface, Problem, Seen
 from h2wire.codes import error_code_name, frame_type_name, setting_name
-from h2wire.errors import FrameError
+from h2wire.errors import FrameError, Scope
 from h2wire.frames import (
     FRAME_TYPES,
     AltSvcFrame,
@@ -42,6 +59,18 @@ _COLOURS: Final = {
     "GOAWAY": "31", "RST_STREAM": "31", "WINDOW_UPDATE": "34", "error": "1;31",
 }  # fmt: skip
 
+#: Text columns: widths of offset, type, stream, length (the flags column is
+#: as wide as the longest flags of any frame type, see :func:`flags_width`).
+OFFSET_WIDTH: Final = 10
+TYPE_WIDTH: Final = 15
+STREAM_WIDTH: Final = 10
+LENGTH_WIDTH: Final = 8
+#: Where the type column begins: header field lines are indented to it.
+INDENT: Final = " " * (OFFSET_WIDTH + 2)
+
+# flags_width()'s result for a number of registered frame types.
+_flags_widths: dict[int, int] = {}
+
 
 def flag_names(frame_type: int, flags: int) -> list[str]:
     """The names of the defined flags set in ``flags``; undefined bits as hex."""
@@ -54,6 +83,34 @@ def flag_names(frame_type: int, flags: int) -> list[str]:
     return names
 
 
+def flags_text(frame_type: int, flags: int) -> str:
+    """``0x25 END_STREAM|END_HEADERS|PRIORITY``: the octet, then its bits' names."""
+    names = "|".join(flag_names(frame_type, flags))
+    return f"{flags:#04x} {names}" if names else f"{flags:#04x}"
+
+
+def flags_width() -> int:
+    """The longest :func:`flags_text` of any frame type (all eight bits set),
+    the registered extension types included."""
+    count = len(FRAME_TYPES)
+    width = _flags_widths.get(count)
+    if width is None:
+        width = max(len(flags_text(t, 0xFF)) for t in (-1, *FRAME_TYPES))
+        _flags_widths[count] = width
+    return width
+
+
+def _numbered(name: str, value: int) -> str:
+    # The name and the value, as ``nghttp -v`` shows them; a value without a
+    # registered name is its own name (``0x99``).
+    return name if name == f"{value:#x}" else f"{name}({value:#04x})"
+
+
+def code_text(value: int) -> str:
+    """An error code: ``CANCEL(0x08)``; ``0x99`` when unregistered."""
+    return _numbered(error_code_name(value), value)
+
+
 def preview(data: bytes, size: int = 16) -> str:
     """A short look at a payload: printable ASCII as text, anything else as hex."""
     head = data[:size]
@@ -63,6 +120,11 @@ def preview(data: bytes, size: int = 16) -> str:
     return head.hex(" ") + (" …" if len(data) > size else "")
 
 
+def _dependency(depends_on: int, weight: int, exclusive: bool) -> str:
+    # The weight on the wire is one less than the weight (RFC 7540 §6.2).
+    return f"dep={depends_on} weight={weight + 1}{' exclusive' if exclusive else ''}"
+
+
 def details(frame: Frame) -> str:
     """The key fields of a frame, one short line."""
     if isinstance(frame, DataFrame):
@@ -70,30 +132,26 @@ def details(frame: Frame) -> str:
         return f"len={len(frame.data)}{pad}  {preview(frame.data)}"
     if isinstance(frame, HeadersFrame):
         text = f"block={len(frame.data)}"
-        if frame.priority is not None:
-            p = frame.priority
-            text += (
-                f" dep={p.depends_on} weight={p.weight + 1}{' exclusive' if p.exclusive else ''}"
-            )
+        p = frame.priority
+        if p is not None:
+            text += " " + _dependency(p.depends_on, p.weight, p.exclusive)
         if frame.padding is not None:
             text += f" pad={len(frame.padding)}"
         return text
     if isinstance(frame, PriorityFrame):
-        exclusive = " exclusive" if frame.exclusive else ""
-        return f"dep={frame.depends_on} weight={frame.weight + 1}{exclusive}"
+        return _dependency(frame.depends_on, frame.weight, frame.exclusive)
     if isinstance(frame, RstStreamFrame):
-        return f"error={error_code_name(frame.error_code)}"
+        return f"error={code_text(frame.error_code)}"
     if isinstance(frame, SettingsFrame):
-        return " ".join(f"{setting_name(i)}={v}" for i, v in frame.settings)
+        return " ".join(f"{_numbered(setting_name(i), i)}={v}" for i, v in frame.settings)
     if isinstance(frame, PushPromiseFrame):
-        return f"promised={frame.promised_stream_id} block={len(frame.data)}"
+        pad = f" pad={len(frame.padding)}" if frame.padding is not None else ""
+        return f"promised={frame.promised_stream_id} block={len(frame.data)}{pad}"
     if isinstance(frame, PingFrame):
         return frame.opaque_data.hex()
     if isinstance(frame, GoAwayFrame):
         debug = f" debug={preview(frame.debug_data, 40)}" if frame.debug_data else ""
-        return (
-            f"last_stream={frame.last_stream_id} error={error_code_name(frame.error_code)}{debug}"
-        )
+        return f"last_stream={frame.last_stream_id} error={code_text(frame.error_code)}{debug}"
     if isinstance(frame, WindowUpdateFrame):
         return f"+{frame.window_increment}"
     if isinstance(frame, ContinuationFrame):
@@ -114,13 +172,67 @@ def paint(text: str, key: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
 
 
-def text_line(offset: int, frame: Frame, colour: bool) -> str:
-    name = frame_type_name(frame.type)
-    flags = "|".join(flag_names(frame.type, frame.flags)) or "-"
+def _columns(offset: int, name: str, stream_id: int, length: int, colour: bool) -> str:
     return (
-        f"{offset:>9}  {paint(f'{name:<15}', name, colour)} {flags:<32} "
-        f"{frame.stream_id:>7}  {details(frame)}"
+        f"{offset:>{OFFSET_WIDTH}}  {paint(f'{name:<{TYPE_WIDTH}}', name, colour)} "
+        f"{stream_id:>{STREAM_WIDTH}} {length:>{LENGTH_WIDTH}}  "
     )
+
+
+def text_line(offset: int, frame: Frame, colour: bool) -> str:
+    """The frame's line: offset, type, stream, length, flags, details."""
+    name = frame_type_name(frame.type)
+    flags = flags_text(frame.type, frame.flags)
+    line = (
+        _columns(offset, name, frame.stream_id, frame.length, colour)
+        + f"{flags:<{flags_width()}}  {details(frame)}"
+    )
+    return line.rstrip()
+
+
+def error_line(offset: int, error: FrameError, colour: bool) -> str:
+    """``error at byte N: CODE(0xNN) (scope) reason``, in the offset column."""
+    if error.scope is Scope.STREAM:
+        scope = f"stream error on stream {error.stream_id}"
+    else:
+        scope = f"{error.scope.value} error"
+    message = (
+        f"{offset:>{OFFSET_WIDTH}}  error at byte {offset}: "
+        f"{code_text(error.code)} ({scope}) {error}"
+    )
+    return paint(message, "error", colour)
+
+
+def block_lines(block: BlockFields) -> list[str]:
+    """The fields of a header block, ``name: value`` each, indented to the type
+    column; or why they are not shown (nothing when hpack is missing: the
+    command says so once)."""
+    if block.fields is not None:
+        return [f"{INDENT}{name}: {value}" for name, value in block.fields]
+    if block.error is not None or block.reason == HPACK_MISSING:
+        return []  # the error has its own line
+    return [f"{INDENT}(header fields not decoded: {block.reason})"]
+
+
+def event_lines(event: Event, colour: bool) -> list[str]:
+    """The text lines of a watcher event."""
+    if isinstance(event, Seen):
+        lines = [text_line(event.offset, event.frame, colour)]
+        block = event.block
+        if block is not None:
+            lines.extend(block_lines(block))
+            if block.error is not None:
+                lines.append(error_line(event.offset, block.error, colour))
+        return lines
+    if isinstance(event, Problem):
+        return [error_line(event.offset, event.error, colour)]
+    if isinstance(event, Preface):
+        return [f"{0:>{OFFSET_WIDTH}}  {'PREFACE':<{TYPE_WIDTH}} client connection preface"]
+    name = frame_type_name(event.frame_type)
+    return [
+        _columns(event.offset, name, event.stream_id, event.length, colour)
+        + "ignored: malformed, and its RFC says to ignore such a frame"
+    ]
 
 
 def _json_value(name: str, value: object) -> object:
@@ -146,6 +258,7 @@ def frame_record(offset: int, frame: Frame) -> dict[str, object]:
         "type": frame_type_name(frame.type),
         "type_code": frame.type,
         "flags": flag_names(frame.type, frame.flags),
+        "flags_octet": frame.flags,
         "stream_id": frame.stream_id,
         "length": frame.length,
         "fields": {
@@ -164,6 +277,38 @@ def error_record(offset: int, error: FrameError) -> dict[str, object]:
         "field": error.field,
         "message": str(error),
     }
+
+
+def event_records(event: Event) -> list[dict[str, object]]:
+    """The JSON records of a watcher event."""
+    if isinstance(event, Seen):
+        record = frame_record(event.offset, event.frame)
+        block = event.block
+        if block is not None:
+            fields = block.fields
+            record["headers"] = None if fields is None else [[n, v] for n, v in fields]
+            if fields is None:
+                record["headers_missing"] = block.reason
+            if block.error is not None:
+                record["headers_error"] = error_record(event.offset, block.error)
+        return [record]
+    if isinstance(event, Problem):
+        record = error_record(event.offset, event.error)
+        if event.missing:
+            record["missing"] = event.missing
+        return [record]
+    if isinstance(event, Preface):
+        return [{"offset": 0, "preface": True}]
+    return [
+        {
+            "offset": event.offset,
+            "ignored": True,
+            "type": frame_type_name(event.frame_type),
+            "type_code": event.frame_type,
+            "stream_id": event.stream_id,
+            "length": event.length,
+        }
+    ]
 
 
 def frame_from_record(record: dict[str, object]) -> Frame:
@@ -191,9 +336,15 @@ def frame_from_record(record: dict[str, object]) -> Frame:
 
 
 __all__ = [
+    "code_text",
     "details",
+    "error_line",
     "error_record",
+    "event_lines",
+    "event_records",
     "flag_names",
+    "flags_text",
+    "flags_width",
     "frame_from_record",
     "frame_record",
     "text_line",
