@@ -43,6 +43,10 @@ Rules for maintainers (each one measured on this code, mypy/mypyc 2.4.1):
   through a variable (a dict of loaders, ``cls.load``) is a boxed Python call,
   20-58% slower per frame.  Dispatch on hot paths with ``if`` chains.
 * Raising is ~3x dearer compiled (1.2-1.6 us): exceptions are for errors only.
+* A name bound by two ``except ... as name`` clauses gets one compiled type
+  (the first clause's): binding an exception of the other class raises
+  TypeError at run time.  Give each clause its own name.
+* A Protocol method's ``= ...`` default is evaluated when compiled, and raises.
 * ``mock.patch`` of a module attribute, and reassigning a ``Final``, are
   invisible to compiled code.  Compiled instances have no ``__dict__``.
 * Interpreted subclasses of a compiled class need
