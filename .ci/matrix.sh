@@ -41,8 +41,10 @@ declare -A PACKAGES=(
 )
 declare -A COMPILES=([cpython3.13]=1 [pypy3.11]=0 [cpython3.14]=1)
 SUITES=(trixie sid)
-# Needed in every root: a C compiler (mypyc), and the real peers of tests/test_interop.py.
-COMMON_PACKAGES="gcc libc6-dev nghttp2-server nghttp2-client curl"
+# Needed in every root: a C compiler (mypyc), and the real peers of the tests (the
+# Makefile's INTEROP_PACKAGES: nghttpd, nghttp, h2load, curl, openssl, and chromium for
+# tests/test_browser.py).
+COMMON_PACKAGES="gcc libc6-dev nghttp2-server nghttp2-client curl openssl chromium"
 
 log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "$1" "$2"; }
 die() {

@@ -8,11 +8,11 @@ import io
 import json
 import subprocess
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
 from test_cli import C31, C32, C33
+from tracing import needs_tracemalloc, traced_peak
 
 import h2wire as h
 from h2wire import cli
@@ -190,18 +190,14 @@ def test_bomb_stops_at_max_header_list_size() -> None:
     assert status == 0 and len(lines) == 1 + 17
 
 
+@needs_tracemalloc
 @pytest.mark.parametrize(("limit", "bounded"), [(65536, True), (2**31, False)])
 def test_bomb_memory_is_bounded(limit: int, bounded: bool) -> None:
     """With the bound, decoding an 8 KB bomb holds 17 fields; without it, 2,001
     fields of 4,000 octets (the check of the test itself)."""
     blocks = hb.HeaderBlocks(max_header_list_size=limit)
     frame = h.HeadersFrame(1, bomb(2_000), end_headers=True)
-    tracemalloc.start()
-    try:
-        result = blocks.add(frame)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = traced_peak(lambda: blocks.add(frame))
     assert result is not None
     if bounded:
         assert result.error is not None and result.error.code is h.ErrorCode.ENHANCE_YOUR_CALM

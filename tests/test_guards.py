@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-import h2wire as h
-from h2wire import ErrorCode as E
-from h2wire import Scope as S
-
-try:
-    import tracemalloc
-except ImportError:  # PyPy has no tracemalloc
-    tracemalloc = None  # type: ignore[assignment]
-
 # The bench's browsing session, loaded from its file: putting the checkout on
 # sys.path would let importlib.metadata find the build's egg-info.
 from test_bench_inputs import workload
+from tracing import needs_tracemalloc, traced_peak
+
+import h2wire as h
+from h2wire import ErrorCode as E
+from h2wire import Scope as S
 
 browsing_session = workload.browsing_session
 
@@ -349,7 +344,7 @@ def test_no_false_positive_on_an_hour_of_one_ping_a_second() -> None:
     assert decoder.stats().guard_events["ping"] == 3600
 
 
-@pytest.mark.skipif(tracemalloc is None, reason="tracemalloc is not available (PyPy)")
+@needs_tracemalloc
 @pytest.mark.parametrize("kind", ["ping", "empty", "glitch"])
 def test_memory_stays_bounded_while_a_flood_is_stopped(kind: str) -> None:
     frame = {
@@ -359,14 +354,12 @@ def test_memory_stays_bounded_while_a_flood_is_stopped(kind: str) -> None:
     }[kind]
     flood = frame * 200_000  # ~2-3 MB in one chunk
     decoder = h.FrameDecoder(clock=Clock())
-    run: Callable[[], object] = lambda: decoder.feed(flood)  # noqa: E731
-    tracemalloc.start()
-    try:
+
+    def run() -> None:
         with pytest.raises(h.FrameError):
-            run()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+            decoder.feed(flood)
+
+    _, peak = traced_peak(run)
     # The frames before the trip (at most 10,001 small objects) and nothing else.
     assert peak < 6 * 2**20
 
