@@ -293,9 +293,19 @@ def test_command_line_tls_options(
     capsys.readouterr()
     missing = str(tmp_path / "missing.pem")
     assert cli.main([*base, "--tls-cert", missing, "--tls-key", key]) == 2
-    assert capsys.readouterr().err == "h2wire proxy: [Errno 2] No such file or directory\n"
+    assert capsys.readouterr().err == (
+        f"h2wire proxy: the TLS certificate {missing} and key {key}: No such file or directory\n"
+    )
+    assert cli.main([*base, "--tls-cert", cert, "--tls-key", cert]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"h2wire proxy: the TLS certificate {cert} and key {cert}: [SSL"
+    )
     assert cli.main([*base, "--upstream-tls", "--upstream-ca", missing]) == 2
-    assert "No such file" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"h2wire proxy: the CA file {missing}: No such file or directory\n"
+    )
+    assert cli.main([*base, "--upstream-tls", "--upstream-ca", key]) == 2
+    assert capsys.readouterr().err.startswith(f"h2wire proxy: the CA file {key}: ")
     # Both sides TLS from the command line; SIGINT stops it.
     port = free_port()
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))

@@ -13,6 +13,7 @@ it is refused by the proxy (:func:`alpn_refusal`), one line in the log.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import ssl
 from typing import Final
@@ -29,20 +30,34 @@ def listener_context(cert: str, key: str) -> ssl.SSLContext:
     """The context the proxy's listener speaks TLS with."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cert, key)
+    try:
+        context.load_cert_chain(cert, key)
+    except OSError as error:
+        raise OSError(f"the TLS certificate {cert} and key {key}: {_why(error)}") from None
     context.set_alpn_protocols([ALPN_H2])
     return context
 
 
 def upstream_context(ca_file: str | None, insecure: bool) -> ssl.SSLContext:
     """The context the proxy connects upstream with."""
-    context = ssl.create_default_context(cafile=ca_file)
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+    except OSError as error:
+        raise OSError(f"the CA file {ca_file}: {_why(error)}") from None
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if insecure:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     context.set_alpn_protocols([ALPN_H2])
     return context
+
+
+def _why(error: OSError) -> str:
+    """Why a certificate, key or CA file could not be loaded, in the same words
+    on every interpreter (PyPy's ssl says "Error" where CPython names the errno)."""
+    if isinstance(error, ssl.SSLError):
+        return _SSL_SOURCE.sub("", str(error))
+    return os.strerror(error.errno) if error.errno else str(error)
 
 
 def alpn_refusal(writer: asyncio.StreamWriter) -> str:
