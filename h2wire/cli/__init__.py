@@ -30,7 +30,8 @@ from h2wire.cli.decode import decode, read_input
 from h2wire.cli.encode import encode
 from h2wire.cli.headers import DEFAULT_HEADER_TABLE_SIZE, DEFAULT_MAX_HEADER_LIST_SIZE
 from h2wire.cli.proxy import Log, host_port, serve_proxy
-from h2wire.cli.render import details, frame_from_record, frame_record
+from h2wire.cli.records import frame_from_record
+from h2wire.cli.render import details, frame_record
 from h2wire.cli.tls import listener_context, upstream_context
 
 _LIST_SIZE_HELP = (
