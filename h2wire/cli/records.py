@@ -20,7 +20,9 @@ Records written by hand:
 
 * ``{"raw": {"frame_type": 0, "flags": 1, "stream_id": 0, "payload": "<hex>",
   "reserved_bit": true, "length_field": 100}}``: a
-  :class:`~h2wire.RawFrame` (only ``frame_type`` is required);
+  :class:`~h2wire.RawFrame` (only ``frame_type`` is required); ``"repeat": N``
+  makes the payload N times ``payload`` (a frame of 16,385 octets is
+  ``"payload": "78", "repeat": 16385``);
 * ``{"bytes_hex": "..."}``: octets as they are;
 * ``{"headers": [[name, value], ...], "stream_id": 1, "end_stream": true}``
   (also ``end_headers``, ``priority``, ``padding``): a header block, encoded
@@ -49,6 +51,7 @@ from h2wire.decoder import CLIENT_PREFACE
 from h2wire.encoder import split_header_block
 from h2wire.errors import FrameError
 from h2wire.frames import FRAME_TYPES, Frame, RawFrame, StreamDependency, UnknownFrame
+from h2wire.wire import MAX_PAYLOAD
 
 #: What a ``wait`` record can wait for, besides a number of seconds.
 WAIT_EVENTS: Final = ("settings", "settings_ack", "streams", "goaway", "close")
@@ -66,6 +69,8 @@ _ERROR_INFO: Final = frozenset(
      "missing", "stopped", "ignored", "type", "type_code", "length", "raw", "bytes_hex")
 )  # fmt: skip
 _RAW_KEYS: Final = ("frame_type", "flags", "stream_id", "payload", "reserved_bit", "length_field")
+# A raw record written by hand may also say how many times its payload repeats.
+_REPEAT: Final = "repeat"
 _HEADERS_KEYS: Final = frozenset(
     ("headers", "stream_id", "end_stream", "end_headers", "priority", "padding")
 )
@@ -273,18 +278,22 @@ def _boolean(value: object, name: str) -> bool:
 def _raw(value: object) -> RawFrame:
     if not isinstance(value, dict):
         raise ValueError("raw must be an object with the fields of a raw frame")
-    unknown = sorted(set(value) - set(_RAW_KEYS))
+    unknown = sorted(set(value) - {*_RAW_KEYS, _REPEAT})
     if unknown:
         names = ", ".join(repr(name) for name in unknown)
         raise ValueError(f"unknown field {names} in raw (its fields: {', '.join(_RAW_KEYS)})")
     if "frame_type" not in value:
         raise ValueError("raw needs frame_type")
     length_field = value.get("length_field")
+    payload = _hex(value.get("payload", ""), "raw.payload")
+    repeat = _integer(value.get(_REPEAT, 1), "raw.repeat")
+    if not 0 <= repeat * len(payload) <= MAX_PAYLOAD:
+        raise ValueError(f"raw.repeat: a payload of at most {MAX_PAYLOAD} octets (2**24-1)")
     return RawFrame(
         _integer(value["frame_type"], "raw.frame_type"),
         _integer(value.get("flags", 0), "raw.flags"),
         _integer(value.get("stream_id", 0), "raw.stream_id"),
-        _hex(value.get("payload", ""), "raw.payload"),
+        payload * repeat,
         reserved_bit=_boolean(value.get("reserved_bit", False), "raw.reserved_bit"),
         length_field=None if length_field is None else _integer(length_field, "raw.length_field"),
     )
