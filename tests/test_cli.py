@@ -238,6 +238,16 @@ Flagged.FLAGS = (("A_VERY_LONG_FLAG_NAME_FOR_A_TEST" + "X" * 40, 0x1),)
 Flagged.DEFINED_FLAGS = 0x1
 
 
+def test_flags_columns_kept_are_bounded() -> None:
+    for flags in range(256):
+        for frame_type in range(17):
+            render.raw_line(0, h.RawFrame(frame_type, flags), colour=False)
+    assert 0 < len(render._flags_columns) <= 4097
+    assert render.raw_line(0, h.RawFrame(0, 1), colour=False) == (
+        "         0  DATA                     0        0  0x01 END_STREAM" + " " * 35 + "raw"
+    )
+
+
 def test_flags_text() -> None:
     assert render.flags_text(0x1, 0x00) == "0x00"
     assert render.flags_text(0x1, 0x25) == "0x25 END_STREAM|END_HEADERS|PRIORITY"

@@ -160,16 +160,15 @@ class Wait:
 Action = Octets | SendFrame | SendRaw | SendHeaders | Wait
 
 
-def read_records(lines: Iterable[str], kinds: Iterable[str] = KINDS) -> list[tuple[int, Action]]:
+def read_records(lines: Iterable[str]) -> list[tuple[int, Action]]:
     """Every record of ``lines`` with its line number (blank lines and records
     that carry nothing are left out); raises :class:`RecordError` at the first
-    line that cannot be used, or whose kind is not in ``kinds``."""
-    allowed = frozenset(kinds)
+    line that cannot be used."""
     actions: list[tuple[int, Action]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        action = parse_record(line, number, allowed)
+        action = parse_record(line, number)
         if action is not None:
             actions.append((number, action))
     return actions
@@ -181,12 +180,16 @@ def parse_record(line: str, number: int, kinds: frozenset[str] = frozenset(KINDS
         record = json.loads(line)
     except ValueError as error:
         raise RecordError(number, f"not JSON: {error}") from None
+    except RecursionError:
+        raise RecordError(number, "not JSON this command reads: nested too deeply") from None
     if not isinstance(record, dict):
         raise RecordError(number, f"expected a JSON object, got {type(record).__name__}")
     try:
         return _parse(record, kinds)
     except (FrameError, TypeError, ValueError) as error:
         raise RecordError(number, str(error)) from None
+    except OverflowError:  # an integer far too large for its field
+        raise RecordError(number, "a number is far too large for its field") from None
 
 
 def _parse(record: dict[str, object], kinds: frozenset[str]) -> Action | None:
@@ -196,7 +199,7 @@ def _parse(record: dict[str, object], kinds: frozenset[str]) -> Action | None:
     if record.get("direction", "->") != "->":
         raise ValueError(f"a record of direction {record['direction']!r}: only '->' is sent")
     if "error" in record or "ignored" in record:
-        return _decoded_problem(record, kinds)
+        return _decoded_problem(record)
     present = [kind for kind in KINDS if kind in record]
     if "fields" in record or "type_code" in record:
         # A frame record of decode: its "headers" are the fields it decoded.
@@ -238,12 +241,10 @@ def _only(record: dict[str, object], allowed: Iterable[str], kind: str) -> None:
         raise ValueError(f"unknown field{plural} {names} in a {kind} record")
 
 
-def _decoded_problem(record: dict[str, object], kinds: frozenset[str]) -> Action | None:
+def _decoded_problem(record: dict[str, object]) -> Action | None:
     """An error or ignored record of decode: its octets, if it has any."""
     _only(record, _ERROR_INFO, "decode error" if "error" in record else "decode ignored")
     if "raw" in record:
-        if "raw" not in kinds:
-            raise ValueError("raw records are not accepted here")
         return SendRaw(_raw(record["raw"]))
     if "bytes_hex" in record:
         return Octets(_hex(record["bytes_hex"], "bytes_hex"))
@@ -287,7 +288,7 @@ def _raw(value: object) -> RawFrame:
     length_field = value.get("length_field")
     payload = _hex(value.get("payload", ""), "raw.payload")
     repeat = _integer(value.get(_REPEAT, 1), "raw.repeat")
-    if not 0 <= repeat * len(payload) <= MAX_PAYLOAD:
+    if not 0 <= repeat <= MAX_PAYLOAD or repeat * len(payload) > MAX_PAYLOAD:
         raise ValueError(f"raw.repeat: a payload of at most {MAX_PAYLOAD} octets (2**24-1)")
     return RawFrame(
         _integer(value["frame_type"], "raw.frame_type"),

@@ -88,6 +88,7 @@ _INITIAL_WINDOW: Final = 65535
 _HPACK_TABLE_SIZE: Final = 4096  # the encoder's table, at most (RFC 7541 §4.2)
 # How an HTTP/1 response begins (RFC 9112 §4): a server that does not speak h2c.
 _HTTP1: Final = b"HTTP/"
+_HTTP1_LINE: Final = 4096  # an HTTP/1 line longer than this is shown in pieces
 
 
 class _HpackEncoder(Protocol):
@@ -190,12 +191,14 @@ class Exchange:
         self.encoder = hpack_encoder()
         self.changed = asyncio.Event()
         self.closed = False  # the connection is closed (by the peer, or an error)
+        self.peer_closed = False  # by the peer
         self.sent_octets = 0
         # What is sent after a wrong preface, decoded on its own from its offset.
         self.after_preface: Watcher | None = None
         self.after_base = 0
         self.http1 = False  # the peer answered in HTTP/1
-        self.http1_seen = False
+        self.http1_lines: list[str] = []  # the lines shown
+        self.http1_pending = b""  # the start of a line not shown yet
         self.settings_sent = 0  # SETTINGS frames sent (not ACKs)
         self.settings_received = 0
         self.acks_received = 0
@@ -221,7 +224,7 @@ class Exchange:
             self._lost()
 
     def write_now(self, data: bytes) -> None:
-        if self.closed or self.writer.is_closing():
+        if self.closed:  # (an ACK of a frame read after a write failed, say)
             return
         at = self.sent_octets
         self.sent_octets += len(data)
@@ -327,14 +330,15 @@ class Exchange:
                 self.changed.set()
         except (ConnectionError, OSError) as error:
             note = f"the connection failed: {error}"
-        if not self.closed:
-            if head:
-                self._received(head)
-            for event in self.received.close():
-                self._received_event(event)
-            self.output.note(note)
-            if self.goaway is None and not self.close_awaited:
-                self.reasons.append("the peer closed the connection without GOAWAY")
+        # (Also after a write failed: the read then says how the connection ended.)
+        if head:
+            self._received(head)
+        if self.http1:
+            self._http1(b"", end=True)
+        for event in self.received.close():
+            self._received_event(event)
+        self.output.note(note)
+        self.peer_closed = True
         self._lost()
 
     def _received(self, data: bytes) -> None:
@@ -344,18 +348,30 @@ class Exchange:
         for event in self.received.feed(data):
             self._received_event(event)
 
-    def _http1(self, data: bytes) -> None:
+    def _http1(self, data: bytes, end: bool = False) -> None:
         """The peer speaks HTTP/1 (a server that does not take prior knowledge):
-        its octets shown as text lines."""
-        text = data.decode("latin-1")
-        lines = [field_text(line.encode("latin-1")).rstrip() for line in text.split("\r\n")]
-        if not self.http1_seen:
-            self.http1_seen = True
-            self.reasons.append(f"the peer answered in HTTP/1: {lines[0]}")
+        its octets shown as text, line by line (``end``: the last of them)."""
+        if not self.http1_lines:
             self.output.note("the peer answers in HTTP/1, not HTTP/2:")
-        if not lines[-1]:
-            del lines[-1]  # the chunk ended a line
-        self.output.text("<-", lines)
+        lines = (self.http1_pending + data).split(b"\r\n")
+        self.http1_pending = b"" if end else lines.pop()
+        while len(self.http1_pending) > _HTTP1_LINE:  # no line end in sight: show a piece
+            lines.append(self.http1_pending[:_HTTP1_LINE])
+            self.http1_pending = self.http1_pending[_HTTP1_LINE:]
+        shown = [field_text(line).rstrip() for line in lines if line or not end]
+        if shown:
+            self.http1_lines += shown
+            self.output.text("<-", shown)
+
+    def all_reasons(self) -> list[str]:
+        """Why the exchange did not end cleanly (nothing: it did)."""
+        reasons = list(self.reasons)
+        if self.http1:
+            status = self.http1_lines[0] if self.http1_lines else field_text(self.http1_pending)
+            reasons.insert(0, f"the peer answered in HTTP/1: {status}")
+        elif self.peer_closed and self.goaway is None and not self.close_awaited:
+            reasons.append("the peer closed the connection without GOAWAY")
+        return reasons
 
     def _lost(self) -> None:
         self.closed = True
@@ -525,8 +541,24 @@ async def send(
         writer.close()
         with contextlib.suppress(OSError, TimeoutError):
             await asyncio.wait_for(writer.wait_closed(), 1.0)
-    output.end(exchange.reasons)
-    return 1 if exchange.reasons else 0
+    reasons = exchange.all_reasons()
+    output.end(reasons)
+    return 1 if reasons else 0
+
+
+def _unsent(exchange: Exchange, actions: list[tuple[int, Action]]) -> None:
+    """The connection closed before ``actions``: say which records were not sent
+    (a wait for the close is met, the other waits are moot)."""
+    unsent = []
+    for number, action in actions:
+        if not isinstance(action, Wait):
+            unsent.append(number)
+        elif action.event == "close":
+            exchange.close_awaited = True
+    if unsent:
+        lines = f"line {unsent[0]}" if len(unsent) == 1 else f"lines {unsent[0]}-{unsent[-1]}"
+        count = f"{len(unsent)} record{'s' if len(unsent) > 1 else ''}"
+        exchange.output.note(f"the connection is closed: {count} of the input not sent ({lines})")
 
 
 async def _run(exchange: Exchange, actions: list[tuple[int, Action]], preface: bool) -> None:
@@ -546,11 +578,9 @@ async def _run(exchange: Exchange, actions: list[tuple[int, Action]], preface: b
         )
         if not greeted and not exchange.closed:
             output.note(f"no SETTINGS and ACK from the peer within {timeout:g} s")
-    for number, action in actions:
+    for index, (_, action) in enumerate(actions):
         if exchange.closed:
-            last = actions[-1][0]
-            lines = f"line {number}" if number == last else f"lines {number}-{last}"
-            output.note(f"the input from {lines} was not sent: the connection is closed")
+            _unsent(exchange, actions[index:])
             return
         await exchange.perform(action)
     if exchange.closed:
