@@ -6,6 +6,7 @@ input, refused before anything is sent."""
 from __future__ import annotations
 
 import asyncio
+import importlib
 import io
 import json
 import re
@@ -24,6 +25,9 @@ import h2wire as h
 from h2wire import cli
 from h2wire.cli import records
 from h2wire.cli.send import SETTLE_PING, Exchange, Output, SendError, send
+
+# The module (h2wire.cli exports a function of the same name).
+send_module = importlib.import_module("h2wire.cli.send")
 
 #: What a scripted server answers to one item the client sent: False to close.
 Answer = Callable[[h.Received, asyncio.StreamWriter], bool]
@@ -451,6 +455,52 @@ def test_a_write_the_peer_resets() -> None:
     assert status == 1
     assert "-- the connection failed: " in text or "-- the peer closed the connection" in text
     assert "1 record of the input not sent (line 2)" in text
+
+
+class LostWriter:
+    """A connection lost as a write finds out: ``drain`` ends the reader's input
+    (as asyncio's connection_lost does) and raises, before the task reading it
+    has run again."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self.reader = reader
+        self.written = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    async def drain(self) -> None:
+        self.reader.feed_eof()
+        raise ConnectionResetError("lost")
+
+    def close(self) -> None:
+        pass
+
+    async def wait_closed(self) -> None:
+        pass
+
+
+def test_a_write_that_finds_the_connection_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read still says how the connection ended (nghttpd closing on a broken
+    preface showed it: the read, cancelled, said nothing and the end was "clean")."""
+
+    async def lost(*_: object) -> tuple[asyncio.StreamReader, LostWriter]:
+        reader = asyncio.StreamReader()
+        return reader, LostWriter(reader)
+
+    monkeypatch.setattr(send_module, "connect", lost)
+
+    async def main() -> tuple[int, str]:
+        out = io.StringIO()
+        status = await send(("127.0.0.1", 1), [], Output(out, False, False), timeout=1)
+        return status, out.getvalue()
+
+    status, text = asyncio.run(main())
+    assert status == 1
+    assert lines_of(text)[-2:] == [
+        "-- the peer closed the connection",
+        "-- end: the peer closed the connection without GOAWAY",
+    ]
 
 
 def test_nothing_is_written_once_closed() -> None:

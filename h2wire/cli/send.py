@@ -534,6 +534,11 @@ async def send(
     reading = asyncio.create_task(exchange.read())
     try:
         await _run(exchange, actions, preface)
+        if exchange.closed:
+            # A write that failed closed the exchange: the read, woken by the same
+            # loss, says how the connection ended (cancelled, it would not).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(reading), timeout)
     finally:
         reading.cancel()
         with contextlib.suppress(asyncio.CancelledError):
