@@ -7,7 +7,9 @@ For each server and probe: the exit status, the answer the server gave (from
 the ``--json`` records: GOAWAY or RST_STREAM and its code, or the close), the
 error send itself found in what it sent (the error the server should find),
 and the lines the text output shows for that answer.  Each server's answers
-are pinned exactly; docs/testing.md lists them.
+are pinned exactly; docs/testing.md lists them, and its example output of each
+probe against nghttpd must be what the h2c run here prints (port and dates
+aside).
 
 `make test` installs nghttpd and openssl (`make interop-peers`) and hypercorn
 (requirements-dev.txt, CPython only); a missing one fails these tests, except
@@ -23,6 +25,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -210,9 +213,13 @@ def target(request: pytest.FixtureRequest, certificate: tuple[Path, Path]) -> Ta
     return Target(name, port, [], HYPERCORN, framing)
 
 
+def extra_options(probe: str) -> list[str]:
+    return ["--no-preface"] if probe == "broken-preface" else []
+
+
 def send(target: Target, probe: str, *options: str) -> tuple[int, str]:
     """Run ``h2wire send`` with a probe: its exit status and output."""
-    extra = ["--no-preface"] if probe == "broken-preface" else []
+    extra = extra_options(probe)
     result = subprocess.run(
         [*PYTHON, "-m", "h2wire", "send", "--timeout", TIMEOUT, *target.options, *extra,
          *options, f"127.0.0.1:{target.port}", str(PROBES / f"{probe}.jsonl")],
@@ -237,6 +244,33 @@ def answer_of(records: list[dict[str, object]]) -> Answer:
             assert isinstance(stream, int)
             return Answer("RST_STREAM", ErrorCode(fields["error_code"]).name, stream)
     return Answer(None)
+
+
+def documented(probe: str) -> tuple[list[str], list[str], int]:
+    """The example of ``probe`` in docs/testing.md: its command, the output
+    shown, and the exit status shown (``$ echo $?``)."""
+    page = (ROOT / "docs" / "testing.md").read_text()
+    for block in re.findall(r"^```text\n(.*?)^```", page, flags=re.M | re.S):
+        lines = block.splitlines()
+        if lines[0].startswith("$ h2wire send ") and f"/{probe}.jsonl" in lines[0]:
+            assert lines[-2] == "$ echo $?"
+            return shlex.split(lines[0][2:]), lines[1:-2], int(lines[-1])
+    raise AssertionError(f"docs/testing.md shows no run of {probe}")
+
+
+def comparable(lines: list[str]) -> list[str]:
+    """Output lines with what changes from run to run made the same: the port,
+    the dates nghttpd sends, and how a close is seen (the end of the input, or a
+    write that finds the connection gone)."""
+    same = []
+    for line in lines:
+        shown = re.sub(
+            r"^-- connected to 127\.0\.0\.1:\d+ ", "-- connected to 127.0.0.1:PORT ", line
+        )
+        shown = re.sub(r"^(<- +(date|last-modified): ).*", r"\1DATE", shown)
+        shown = re.sub(r"^-- the connection failed: .*", "-- the peer closed the connection", shown)
+        same.append(shown.rstrip())
+    return same
 
 
 def framing_file(expected: str) -> Path:
@@ -311,6 +345,13 @@ def test_probe(target: Target, probe: str) -> None:
             rf"  last_stream={expected.last_stream} error={re.escape(code)}( debug='|$)", goaway[0]
         )
         assert lines[-1] == f"-- end: {end['reasons'][0]}"
+
+    if target.name == "nghttpd h2c":
+        # The page's example of this probe is this run's output.
+        command, shown, shown_status = documented(probe)
+        assert command == ["h2wire", "send", *extra_options(probe), "127.0.0.1:8080",
+                           f"examples/probes/{probe}.jsonl"]  # fmt: skip
+        assert (comparable(lines), text_status) == (comparable(shown), shown_status)
 
     if target.framing is not None and probe == "get":
         # Which framing layer the hypercorn process really used: the file of its
