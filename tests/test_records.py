@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,3 +87,10 @@ def test_numbers_too_large() -> None:
             assert str(error).startswith("line 2: ")
         else:
             raise AssertionError(line)
+
+
+def test_a_wait_too_large_for_a_float() -> None:
+    """(An integer of 400 digits: float() of it overflows, and says so as the line's error.)"""
+    with pytest.raises(records.RecordError) as raised:
+        records.parse_record('{"wait": 1' + "0" * 400 + "}", 3)
+    assert str(raised.value) == "line 3: a number is far too large for its field"
