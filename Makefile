@@ -99,7 +99,7 @@ test-compiled: compiled-install $(EXTERNAL)/.ready interop-peers
 # Coverage-guided fuzzing (atheris) of each target, interpreted then compiled.
 # A finding stops the run; its input is in .build/fuzz/crashes/.
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := parse_frame decoder lenient guards hyperframe watch
+FUZZ_TARGETS := parse_frame decoder lenient guards hyperframe watch records
 fuzz: compiled-install
 	@for target in $(FUZZ_TARGETS); do \
 		PYTHONPATH=$(CURDIR) $(PY) fuzz/run.py $$target $(FUZZ_SECONDS) 2>&1 \

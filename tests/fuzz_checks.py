@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import h2wire as h
+from h2wire.cli import records
 from h2wire.cli.render import event_lines, event_records
 from h2wire.cli.watch import Watcher
 from h2wire.hyperframe import exceptions as hx
@@ -265,3 +266,21 @@ def check_watch(data: bytes) -> None:
         pos += cut
     pieces.append(body[pos:])
     assert watch_records(Watcher(client), pieces) == whole
+
+
+def check_records(data: bytes) -> None:
+    """The JSON lines of encode and send: any text gives actions, or one
+    RecordError naming its line; what the actions hold serializes."""
+    text = data.decode("utf-8", "replace")
+    try:
+        actions = records.read_records(text.splitlines())
+    except records.RecordError as error:
+        assert str(error).startswith(f"line {error.number}: ")
+        return
+    for _, action in actions:
+        if isinstance(action, records.SendRaw):
+            action.raw.serialize()
+        elif isinstance(action, records.SendFrame):
+            action.frame.serialize()
+        elif isinstance(action, records.SendHeaders):
+            action.frames(b"\x82", 16384)

@@ -1,5 +1,5 @@
 """The h2wire command: decode's exact output (text and JSON), encode round trips,
-errors, help.
+errors (decode goes on after a bad frame, shown raw), help.
 
 The expected lines are written out by hand: offsets, lengths and flags octets
 are the wire's (RFC 9113 §4.1), weights the RFC 7540 ones (wire octet + 1), and
@@ -89,6 +89,7 @@ CLIENT_TEXT = """\
             :authority: www.example.com
             custom-key: custom-value
        232  GOAWAY                   0       11  0x00                                              last_stream=7 error=PROTOCOL_ERROR(0x01) debug='bye'
+       252  SETTINGS                 0        6  0x00                                              raw 2 of 6 octets  00 05
        252  error at byte 252: FRAME_SIZE_ERROR(0x06) (connection error) the input ended inside a frame: 11 of its 15 octets arrived, 4 missing
 """
 
@@ -147,8 +148,10 @@ CLIENT_JSON: list[dict[str, object]] = [
      "fields": {"stream_id": 0, "last_stream_id": 7, "error_code": 1, "debug_data": "627965",
                 "undefined_flags": 0}},
     {"offset": 252, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "connection",
-     "stream_id": 0, "field": "length",
+     "stream_id": 0, "field": "length", "token": "frame_truncated",
      "message": "the input ended inside a frame: 11 of its 15 octets arrived, 4 missing",
+     "raw": {"frame_type": 4, "flags": 0, "stream_id": 0, "payload": "0005",
+             "reserved_bit": False, "length_field": 6},
      "missing": 4},
 ]  # fmt: skip
 
@@ -195,6 +198,7 @@ def test_decode_json_every_field() -> None:
     status, lines = decode_json(CLIENT_STREAM, max_frame_size=16384)
     assert status == 1
     assert records(lines) == CLIENT_JSON
+    assert encode_lines(lines) == (0, CLIENT_STREAM)  # the cut frame too
 
 
 def test_flags_column_fits_every_frame_type() -> None:
@@ -232,6 +236,16 @@ class Flagged(h.Frame):
 Flagged.TYPE = 0xF1
 Flagged.FLAGS = (("A_VERY_LONG_FLAG_NAME_FOR_A_TEST" + "X" * 40, 0x1),)
 Flagged.DEFINED_FLAGS = 0x1
+
+
+def test_flags_columns_kept_are_bounded() -> None:
+    for flags in range(256):
+        for frame_type in range(17):
+            render.raw_line(0, h.RawFrame(frame_type, flags), colour=False)
+    assert 0 < len(render._flags_columns) <= 4097
+    assert render.raw_line(0, h.RawFrame(0, 1), colour=False) == (
+        "         0  DATA                     0        0  0x01 END_STREAM" + " " * 35 + "raw"
+    )
 
 
 def test_flags_text() -> None:
@@ -279,9 +293,10 @@ def test_colour() -> None:
     out = io.StringIO()
     data = h.DataFrame(1, b"").serialize() + h.PingFrame().serialize()[:-1]
     assert cli.decode(data, out, as_json=False, max_frame_size=16384, colour=True) == 1
-    first, second = out.getvalue().splitlines()
+    first, cut, error = out.getvalue().splitlines()
     assert first.startswith(" " * 9 + "0  \x1b[32mDATA" + " " * 11 + "\x1b[0m ")
-    assert second.startswith("\x1b[1;31m") and second.endswith("\x1b[0m")
+    assert cut.startswith(" " * 9 + "9  \x1b[35mPING" + " " * 11 + "\x1b[0m ")
+    assert error.startswith("\x1b[1;31m") and error.endswith("\x1b[0m")
 
 
 def test_captures_are_shipped() -> None:
@@ -324,62 +339,111 @@ def test_random_streams_round_trip(frames: list[h.Frame]) -> None:
     assert encode_lines(lines) == (0, data)
 
 
-def test_stream_error_stops_decode() -> None:
-    data = h.PingFrame().serialize() + bytes.fromhex("000004080000000001 00000000")
-    data += h.PingFrame().serialize()
+def test_decode_goes_on_after_bad_frames() -> None:
+    """A stream error, a connection error and a frame too large, in the middle of a
+    stream: each shown raw with its error, the frames after them decoded, exit
+    status 1; and encode gives the stream back byte for byte."""
+    ping = h.PingFrame().serialize()
+    data = (
+        ping
+        + bytes.fromhex("000004080000000001 00000000")  # WINDOW_UPDATE, increment 0
+        + ping
+        + h.RawFrame(0, 0, 0, b"a", reserved_bit=True).serialize()  # DATA on stream 0
+        + h.HeadersFrame(3, C31, end_headers=True).serialize()
+        + h.DataFrame(1, b"x" * 16385).serialize()  # larger than 16,384
+        + ping
+    )
     status, text = decode_text(data)
     assert status == 1
-    assert text.splitlines()[1] == (
+    zeros = "0000000000000000"
+    assert text.splitlines() == [
+        "         0  PING                     0        8  0x00" + " " * 46 + zeros,
+        "        17  WINDOW_UPDATE            1        4  0x00" + " " * 46 + "raw  00 00 00 00",
         "        17  error at byte 17: PROTOCOL_ERROR(0x01) (stream error on stream 1) "
-        "WINDOW_UPDATE frame, window_increment: must be in 1..2**31-1 (got 0)"
-    )
-    assert len(text.splitlines()) == 2
-    status, lines = decode_json(data)
+        "WINDOW_UPDATE frame, window_increment: must be in 1..2**31-1 (got 0)",
+        "        30  PING                     0        8  0x00" + " " * 46 + zeros,
+        "        47  DATA                     0        1  0x00"
+        + " " * 46
+        + "raw reserved_bit  'a'",
+        "        47  error at byte 47: PROTOCOL_ERROR(0x01) (connection error) DATA frame, "
+        "stream_id: must be non-zero",
+        "        57  HEADERS                  3       20  0x04 END_HEADERS" + " " * 34 + "block=20",
+        "            :method: GET",
+        "            :scheme: http",
+        "            :path: /",
+        "            :authority: www.example.com",
+        "        86  DATA                     1    16385  0x00"
+        + " " * 46
+        + "raw  'xxxxxxxxxxxxxxxx…'",
+        "        86  error at byte 86: FRAME_SIZE_ERROR(0x06) (stream error on stream 1) DATA "
+        "frame, length: payload of 16385 octets exceeds the maximum frame size 16384",
+        "     16480  PING                     0        8  0x00" + " " * 46 + zeros,
+    ]
+    status, lines = decode_json(data, max_frame_size=16384)
+    assert status == 1
     assert records(lines)[1] == {
         "offset": 17, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "stream",
-        "stream_id": 1, "field": "window_increment",
+        "stream_id": 1, "field": "window_increment", "token": "window_update_window_increment",
         "message": "WINDOW_UPDATE frame, window_increment: must be in 1..2**31-1 (got 0)",
+        "raw": {"frame_type": 8, "flags": 0, "stream_id": 1, "payload": "00000000",
+                "reserved_bit": False, "length_field": None},
     }  # fmt: skip
-    assert encode_lines(lines)[0] == 1  # encode stops at the error record
+    assert encode_lines(lines) == (0, data)  # bad frames and the reserved bit too
+
+
+def cut_raw(frame_type: int, stream_id: int, payload: str, length: int) -> dict[str, object]:
+    return {"frame_type": frame_type, "flags": 0, "stream_id": stream_id, "payload": payload,
+            "reserved_bit": False, "length_field": length}  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        # A frame header cut short.
+        # A frame header cut short: the octets that arrived.
         (h.PingFrame().serialize() + b"\x00\x00\x08",
          {"offset": 17, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "connection",
-          "stream_id": 0, "field": "length", "missing": 6,
-          "message": "the input ended inside a frame header: 3 of its 9 octets arrived, 6 missing"}),
-        # A frame body cut short: the stream is known from its header.
+          "stream_id": 0, "field": "length", "token": "frame_truncated", "missing": 6,
+          "message": "the input ended inside a frame header: 3 of its 9 octets arrived, 6 missing",
+          "bytes_hex": "000008"}),
+        # A frame body cut short: the frame raw, with the Length its header announced.
         (h.DataFrame(3, b"abc").serialize()[:-1],
          {"offset": 0, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "connection",
-          "stream_id": 3, "field": "length", "missing": 1,
-          "message": "the input ended inside a frame: 11 of its 12 octets arrived, 1 missing"}),
+          "stream_id": 3, "field": "length", "token": "frame_truncated", "missing": 1,
+          "message": "the input ended inside a frame: 11 of its 12 octets arrived, 1 missing",
+          "raw": cut_raw(0, 3, "6162", 3)}),
         # The preface cut short.
         (h.CLIENT_PREFACE[:10],
          {"offset": 10, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
-          "stream_id": 0, "field": "preface",
-          "message": "the input ended inside the client connection preface (10 of 24 octets)"}),
-        # A wrong preface: where it differs.
+          "stream_id": 0, "field": "preface", "token": "preface_truncated",
+          "message": "the input ended inside the client connection preface (10 of 24 octets)",
+          "bytes_hex": h.CLIENT_PREFACE[:10].hex()}),
+        # A wrong preface: where it differs; decoding stops there.
         (b"PRI * HTTP/1.1\r\n",
          {"offset": 11, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
-          "stream_id": 0, "field": "preface",
-          "message": "the client connection preface is missing or wrong"}),
-        # After the preface, not SETTINGS: reported at the frame's header, before its body.
-        (h.CLIENT_PREFACE + h.DataFrame(1, b"x" * 1000).serialize()[:9],
+          "stream_id": 0, "field": "preface", "token": "preface",
+          "message": "the client connection preface is missing or wrong", "stopped": True}),
+        # After the preface, not SETTINGS.
+        (h.CLIENT_PREFACE + h.DataFrame(1, b"xy").serialize(),
          {"offset": 24, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
-          "stream_id": 0, "field": "type",
-          "message": "the connection preface must end with SETTINGS"}),
-        # A frame larger than SETTINGS_MAX_FRAME_SIZE: reported at its header.
-        (h.SettingsFrame().serialize() + h.DataFrame(1, b"x" * 16385).serialize()[:9],
+          "stream_id": 0, "field": "type", "token": "preface_settings",
+          "message": "the connection preface must end with SETTINGS",
+          "raw": {**cut_raw(0, 1, "7879", 0), "length_field": None}}),
+        # Such a frame cut short: cut is all that can be said of it.
+        (h.CLIENT_PREFACE + h.DataFrame(1, b"x" * 1000).serialize()[:9],
+         {"offset": 24, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "connection",
+          "stream_id": 1, "field": "length", "token": "frame_truncated", "missing": 1000,
+          "message": "the input ended inside a frame: 9 of its 1009 octets arrived, 1000 missing",
+          "raw": cut_raw(0, 1, "", 1000)}),
+        # A frame larger than SETTINGS_MAX_FRAME_SIZE.
+        (h.SettingsFrame().serialize() + h.DataFrame(1, b"x" * 16385).serialize(),
          {"offset": 9, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "stream",
-          "stream_id": 1, "field": "length",
-          "message": "DATA frame, length: payload of 16385 octets exceeds the maximum frame size 16384"}),
+          "stream_id": 1, "field": "length", "token": "frame_size",
+          "message": "DATA frame, length: payload of 16385 octets exceeds the maximum frame size 16384",
+          "raw": {**cut_raw(0, 1, "78" * 16385, 0), "length_field": None}}),
         # The input ends inside a header block.
         (h.HeadersFrame(1, b"\x82").serialize(),
          {"offset": 10, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
-          "stream_id": 1, "field": "end_headers",
+          "stream_id": 1, "field": "end_headers", "token": "header_block_truncated",
           "message": "HEADERS frame, end_headers: the input ended inside the header block (no END_HEADERS)"}),
     ],
 )  # fmt: skip
@@ -398,6 +462,8 @@ def test_errors_with_offset_scope_and_reason(data: bytes, expected: dict[str, ob
         f"{expected['offset']:>10}  error at byte {expected['offset']}: {code} ({scope}) "
         f"{expected['message']}"
     )
+    # encode writes back what was decoded, unless decoding stopped (it says so).
+    assert encode_lines(lines) == ((1, b"") if "stopped" in expected else (0, data))
 
 
 def test_frame_size_option() -> None:
@@ -412,16 +478,19 @@ def test_ignored_frame() -> None:
     status, text = decode_text(data)
     assert status == 0
     assert text.splitlines() == [
-        "         0  ORIGIN                   0        3  ignored: malformed, and its RFC says "
-        "to ignore such a frame",
+        "         0  ORIGIN                   0        3  0x00" + " " * 46 + "raw  00 05 78",
+        "            ignored: ORIGIN frame, origins: Origin-Len 5 exceeds the 1 octets left "
+        "(malformed, and its RFC says to ignore such a frame)",
         "        12  PING                     0        8  0x00" + " " * 46 + "0000000000000000",
     ]
     status, lines = decode_json(data)
     assert records(lines)[0] == {
         "offset": 0, "ignored": True, "type": "ORIGIN", "type_code": 12, "stream_id": 0,
-        "length": 3,
+        "length": 3, "message": "ORIGIN frame, origins: Origin-Len 5 exceeds the 1 octets left",
+        "raw": {"frame_type": 12, "flags": 0, "stream_id": 0, "payload": "000578",
+                "reserved_bit": False, "length_field": None},
     }  # fmt: skip
-    assert encode_lines(lines) == (1, b"")  # encode cannot rebuild it, and says so
+    assert encode_lines(lines) == (0, data)  # written back from its raw form
 
 
 def test_encode_rejects_bad_records() -> None:

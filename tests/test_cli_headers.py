@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,57 @@ def test_receiver_settings_apply_from_the_acknowledgement() -> None:
     assert not blocks.decoding
 
 
+def counting(blocks: hb.HeaderBlocks) -> list[bytes]:
+    """The blocks hpack decodes from now on (the others came from the kept ones)."""
+    decoded: list[bytes] = []
+    decoder = blocks._decoder
+    assert decoder is not None
+    decode = decoder.decode
+
+    def counted(data: bytes, raw: bool) -> Iterable[Sequence[bytes]]:
+        decoded.append(data)
+        return decode(data, raw=raw)
+
+    decoder.decode = counted  # type: ignore[method-assign]
+    return decoded
+
+
+def test_a_block_that_leaves_the_table_is_decoded_once() -> None:
+    blocks = hb.HeaderBlocks()
+    decoded = counting(blocks)
+    assert fields_of(blocks, C31) == FIELDS_C31  # adds :authority at index 62
+    again = bytes.fromhex("828684be")  # GET http / and index 62
+    assert fields_of(blocks, again) == FIELDS_C31
+    assert fields_of(blocks, again) == FIELDS_C31
+    assert decoded == [C31, again]  # the second time, without hpack
+    # A block that adds an entry forgets the kept ones: index 62 is now its entry.
+    assert fields_of(blocks, C32)[-1] == ("cache-control", "no-cache")
+    assert fields_of(blocks, again)[-1] == ("cache-control", "no-cache")
+    assert decoded == [C31, again, C32, again]
+    # So does a change of the table size limit (it can make a kept block fail).
+    blocks.settings_sent(h.SettingsFrame([(1, 8192)]))
+    blocks.settings_acknowledged()
+    assert fields_of(blocks, again)[-1] == ("cache-control", "no-cache")
+    assert decoded[-1] == again and len(decoded) == 5
+
+
+def test_only_a_few_small_blocks_are_kept() -> None:
+    blocks = hb.HeaderBlocks()
+    decoded = counting(blocks)
+    large = b"\x82" * 1100  # 1,100 references to :method GET
+    for _ in range(2):
+        assert len(fields_of(blocks, large)) == 1100
+    assert decoded == [large, large]
+    # 33 small ones: the first is no longer kept, the last one is.
+    small = [b"\x82" * n for n in range(1, 34)]
+    for block in small:
+        fields_of(blocks, block)
+    decoded.clear()
+    fields_of(blocks, small[0])
+    fields_of(blocks, small[-1])
+    assert decoded == [small[0]]
+
+
 def test_failure_then_later_blocks_undecodable() -> None:
     data = headers(1, C31) + headers(3, b"\xff") + headers(5, b"\x82")
     status, lines = decode(data)
@@ -135,7 +187,7 @@ def test_failure_then_later_blocks_undecodable() -> None:
     assert records[1]["headers_missing"] == ("Unable to decode HPACK integer representation")
     assert records[1]["headers_error"] == {
         "offset": 29, "error": "COMPRESSION_ERROR", "error_code": 9, "scope": "connection",
-        "stream_id": 3, "field": "header_block",
+        "stream_id": 3, "field": "header_block", "token": "hpack",
         "message": "header block of stream 3 not decoded: Unable to decode HPACK integer "
                    "representation",
     }  # fmt: skip
@@ -201,6 +253,7 @@ def test_bomb_memory_is_bounded(limit: int, bounded: bool) -> None:
     assert result is not None
     if bounded:
         assert result.error is not None and result.error.code is h.ErrorCode.ENHANCE_YOUR_CALM
+        assert result.error.token == "max_header_list_size"
         assert peak < 1_000_000
     else:
         assert result.fields is not None and len(result.fields) == 2_001

@@ -118,16 +118,37 @@ def test_stream_error_on_a_header_block_frame_loses_the_table() -> None:
     assert result[1]["headers_missing"] == "the HPACK state was lost with the frame at offset 0"
 
 
-def test_connection_error_ends_the_watch() -> None:
+def test_decoding_goes_on_after_a_connection_error() -> None:
     watcher = Watcher(False)
-    result = records(
-        watcher.feed(bytes.fromhex("000001000000000000 61") + h.PingFrame().serialize())
-    )
-    assert [(r["offset"], r["scope"]) for r in result] == [(0, "connection")]
+    data_on_stream_0 = bytes.fromhex("000001000000000000 61")
+    result = records(watcher.feed(data_on_stream_0 + h.PingFrame().serialize()))
+    assert [(r["offset"], r.get("scope"), r.get("type")) for r in result] == [
+        (0, "connection", None),
+        (10, None, "PING"),
+    ]
+    assert result[0]["raw"] == render.raw_record(h.RawFrame(0, 0, 0, b"a"))
+    assert "stopped" not in result[0]
+    assert watcher.decoding
+    assert watcher.close() == []
+    assert not watcher.decoding
+
+
+def test_wrong_preface_ends_the_watch() -> None:
+    watcher = Watcher(True)
+    result = records(watcher.feed(b"PRI * HTTP/1.1\r\n\r\n" + h.PingFrame().serialize()))
+    assert [(r["offset"], r["token"], r.get("stopped")) for r in result] == [(11, "preface", True)]
     assert not watcher.decoding
     assert watcher.feed(h.PingFrame().serialize()) == []
     assert watcher.close() == []
+    assert watcher.close() == []
     watcher.settings_sent(h.SettingsFrame())  # ignored once the decoder is gone
+
+
+def test_preface_in_pieces() -> None:
+    watcher = Watcher(True)
+    assert watcher.feed(h.CLIENT_PREFACE[:23]) == []
+    events = watcher.feed(h.CLIENT_PREFACE[23:] + h.SettingsFrame().serialize())
+    assert [type(e).__name__ for e in events] == ["Preface", "Seen"]
 
 
 def test_close_inside_a_frame_reports_what_is_missing() -> None:
@@ -138,10 +159,21 @@ def test_close_inside_a_frame_reports_what_is_missing() -> None:
     (problem,) = records(watcher.close())
     assert problem == {
         "offset": 17, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "connection",
-        "stream_id": 0, "field": "length", "missing": 4,
+        "stream_id": 0, "field": "length", "token": "frame_truncated", "missing": 4,
         "message": "the input ended inside a frame header: 5 of its 9 octets arrived, 4 missing",
+        "bytes_hex": data[17:22].hex(),
     }  # fmt: skip
     assert watcher.close() == []
+
+
+def test_cut_header_shows_only_its_own_octets() -> None:
+    watcher = Watcher(False)
+    watcher.feed(h.PingFrame().serialize())
+    assert watcher.close() == []  # ended between frames: nothing to report
+    watcher = Watcher(False)
+    watcher.feed(h.PingFrame().serialize() + b"\x00")
+    (problem,) = records(watcher.close())
+    assert problem["bytes_hex"] == "00" and problem["missing"] == 8
 
 
 def test_ignored_frame_keeps_the_offsets() -> None:
@@ -150,6 +182,8 @@ def test_ignored_frame_keeps_the_offsets() -> None:
         [malformed_origin + h.PingFrame().serialize()[:4], h.PingFrame().serialize()[4:]]
     )
     assert result == [
-        {"offset": 0, "ignored": True, "type": "ORIGIN", "type_code": 12, "stream_id": 0, "length": 3},
+        {"offset": 0, "ignored": True, "type": "ORIGIN", "type_code": 12, "stream_id": 0,
+         "length": 3, "message": "ORIGIN frame, origins: Origin-Len 5 exceeds the 1 octets left",
+         "raw": render.raw_record(h.RawFrame(12, 0, 0, bytes.fromhex("000578")))},
         render.frame_record(12, h.PingFrame()),
     ]  # fmt: skip

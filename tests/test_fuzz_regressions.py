@@ -16,6 +16,7 @@ CHECKS = {
     "guards": fuzz_checks.check_guards,
     "hyperframe": fuzz_checks.check_hyperframe,
     "watch": fuzz_checks.check_watch,
+    "records": fuzz_checks.check_records,
 }
 FINDINGS = sorted(HERE.glob("*.bin"))
 

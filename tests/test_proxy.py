@@ -1,6 +1,7 @@
 """h2wire proxy in process, against a scripted upstream: relaying is byte-exact,
 every field of the log is pinned (text and JSON), and decoding problems are
-reported without disturbing the relay."""
+reported, bad frames raw, without disturbing the relay or the decoding of the
+frames after them."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ CLIENT = (
         3, C32, end_headers=True, priority=h.StreamDependency(1, 15, True), undefined_flags=0xD2
     ).serialize()
     + bytes.fromhex("000001000000000000 61")  # connection error: DATA on stream 0
-    + h.PingFrame().serialize()  # relayed, no longer decoded
+    + h.PingFrame().serialize()  # relayed, and decoded
 )
 SERVER = (
     h.SettingsFrame().serialize()
@@ -46,10 +47,11 @@ SERVER = (
 )
 
 # Client to server: preface 0-24; SETTINGS 9+6 -> 39; WINDOW_UPDATE 9+4 -> 52;
-# HEADERS 9+20 -> 81; HEADERS 9+5+14 -> 109; then the DATA frame on stream 0.
+# HEADERS 9+20 -> 81; HEADERS 9+5+14 -> 109; DATA on stream 0 9+1 -> 119; PING.
 CLIENT_LINES = [
     "         0  PREFACE         client connection preface",
     "        24  SETTINGS                 0        6  0x00" + " " * 46 + "INITIAL_WINDOW_SIZE(0x04)=65535",
+    "        39  WINDOW_UPDATE            1        4  0x00" + " " * 46 + "raw  00 00 00 00",
     "        39  error at byte 39: PROTOCOL_ERROR(0x01) (stream error on stream 1) WINDOW_UPDATE "
     "frame, window_increment: must be in 1..2**31-1 (got 0)",
     "        52  HEADERS                  1       20  0x05 END_STREAM|END_HEADERS" + " " * 23 + "block=20",
@@ -64,14 +66,17 @@ CLIENT_LINES = [
     "            :path: /",
     "            :authority: www.example.com",
     "            cache-control: no-cache",
+    "       109  DATA                     0        1  0x00" + " " * 46 + "raw  'a'",
     "       109  error at byte 109: PROTOCOL_ERROR(0x01) (connection error) DATA frame, stream_id: "
     "must be non-zero",
+    "       119  PING                     0        8  0x00" + " " * 46 + "0000000000000000",
 ]  # fmt: skip
 # Server to client: SETTINGS 0-9; HEADERS 9+1 -> 19; 12 of a 17-octet PING.
 SERVER_LINES = [
     "         0  SETTINGS                 0        0  0x00",
     "         9  HEADERS                  1        1  0x04 END_HEADERS" + " " * 34 + "block=1",
     "            :status: 200",
+    "        19  PING                     0        8  0x00" + " " * 46 + "raw 3 of 8 octets  00 00 00",
     "        19  error at byte 19: FRAME_SIZE_ERROR(0x06) (connection error) the input ended "
     "inside a frame: 12 of its 17 octets arrived, 5 missing",
 ]  # fmt: skip
@@ -81,8 +86,10 @@ CLIENT_RECORDS: list[dict[str, object]] = [
      "stream_id": 0, "length": 6,
      "fields": {"stream_id": 0, "settings": [[4, 65535]], "ack": False, "undefined_flags": 0}},
     {"offset": 39, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "stream",
-     "stream_id": 1, "field": "window_increment",
-     "message": "WINDOW_UPDATE frame, window_increment: must be in 1..2**31-1 (got 0)"},
+     "stream_id": 1, "field": "window_increment", "token": "window_update_window_increment",
+     "message": "WINDOW_UPDATE frame, window_increment: must be in 1..2**31-1 (got 0)",
+     "raw": {"frame_type": 8, "flags": 0, "stream_id": 1, "payload": "00000000",
+             "reserved_bit": False, "length_field": None}},
     {"offset": 52, "type": "HEADERS", "type_code": 1, "flags": ["END_STREAM", "END_HEADERS"],
      "flags_octet": 5, "stream_id": 1, "length": 20,
      "fields": {"stream_id": 1, "data": C31.hex(), "end_stream": True, "end_headers": True,
@@ -98,7 +105,14 @@ CLIENT_RECORDS: list[dict[str, object]] = [
      "headers": [[":method", "GET"], [":scheme", "http"], [":path", "/"],
                  [":authority", "www.example.com"], ["cache-control", "no-cache"]]},
     {"offset": 109, "error": "PROTOCOL_ERROR", "error_code": 1, "scope": "connection",
-     "stream_id": 0, "field": "stream_id", "message": "DATA frame, stream_id: must be non-zero"},
+     "stream_id": 0, "field": "stream_id", "token": "data_stream_id",
+     "message": "DATA frame, stream_id: must be non-zero",
+     "raw": {"frame_type": 0, "flags": 0, "stream_id": 0, "payload": "61",
+             "reserved_bit": False, "length_field": None}},
+    {"offset": 119, "type": "PING", "type_code": 6, "flags": [], "flags_octet": 0,
+     "stream_id": 0, "length": 8,
+     "fields": {"stream_id": 0, "opaque_data": "0000000000000000", "ack": False,
+                "undefined_flags": 0}},
 ]  # fmt: skip
 SERVER_RECORDS: list[dict[str, object]] = [
     {"offset": 0, "type": "SETTINGS", "type_code": 4, "flags": [], "flags_octet": 0,
@@ -110,8 +124,10 @@ SERVER_RECORDS: list[dict[str, object]] = [
                 "priority": None, "padding": None, "undefined_flags": 0},
      "headers": [[":status", "200"]]},
     {"offset": 19, "error": "FRAME_SIZE_ERROR", "error_code": 6, "scope": "connection",
-     "stream_id": 0, "field": "length", "missing": 5,
-     "message": "the input ended inside a frame: 12 of its 17 octets arrived, 5 missing"},
+     "stream_id": 0, "field": "length", "token": "frame_truncated", "missing": 5,
+     "message": "the input ended inside a frame: 12 of its 17 octets arrived, 5 missing",
+     "raw": {"frame_type": 6, "flags": 0, "stream_id": 0, "payload": "000000",
+             "reserved_bit": False, "length_field": 8}},
 ]  # fmt: skip
 
 # "    12.345      #1 -> ": seconds since the start, connection, direction.

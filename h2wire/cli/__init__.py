@@ -7,16 +7,24 @@
                  [--tls-cert FILE --tls-key FILE]
                  [--upstream-tls [--upstream-ca FILE | --insecure]]
                  [--max-header-list-size N]
+    h2wire send TARGET [FILE|-] [--tls [--ca FILE | --insecure]] [--json]
+                [--no-preface] [--no-auto-ack] [--no-auto-window]
+                [--timeout SECONDS] [--max-header-list-size N]
 
-Standard library only, but for header fields: those are decoded with the
-``hpack`` package (the extra ``h2wire[cli]``) when it is installed.
-``decode --json`` writes one JSON object per line with every field of every
-frame; ``encode`` reads those lines back and writes the bytes, so ``decode
---json | encode`` reproduces a stream byte for byte (reserved bits aside: RFC
-9113 says to ignore them and send them as zero).
+Standard library only, but for header fields: those are decoded (and, for
+``send``, encoded) with the ``hpack`` package (the extra ``h2wire[cli]``) when
+it is installed.  ``decode --json`` writes one JSON object per line with every
+field of every frame; ``encode`` reads those lines back and writes the bytes,
+so ``decode --json | encode`` reproduces a stream byte for byte, bad frames
+included (reserved bits of valid frames aside: RFC 9113 says to ignore them
+and send them as zero).  ``send`` connects to a server and sends what JSON
+lines say, frames of any kind among them, showing every frame both ways.
 
-Exit status: 0 done (decode: a clean stream); 1 decode found an error;
-2 bad arguments or unreadable input (files, certificates).
+Exit status: 0 done (decode: a clean stream; send: the peer signalled no
+error); 1 decode showed an error, encode met a line it cannot use, send's
+peer sent GOAWAY or RST_STREAM with an error, an invalid frame, or closed
+without GOAWAY; 2 bad arguments or unusable input (files, certificates, send's
+JSON lines, a connection or TLS handshake that failed).
 """
 
 from __future__ import annotations
@@ -28,9 +36,15 @@ import sys
 
 from h2wire.cli.decode import decode, read_input
 from h2wire.cli.encode import encode
-from h2wire.cli.headers import DEFAULT_HEADER_TABLE_SIZE, DEFAULT_MAX_HEADER_LIST_SIZE
+from h2wire.cli.headers import (
+    DEFAULT_HEADER_TABLE_SIZE,
+    DEFAULT_MAX_HEADER_LIST_SIZE,
+    HPACK_MISSING,
+)
 from h2wire.cli.proxy import Log, host_port, serve_proxy
-from h2wire.cli.render import details, frame_from_record, frame_record
+from h2wire.cli.records import RecordError, SendHeaders, frame_from_record, read_records
+from h2wire.cli.render import details, frame_record
+from h2wire.cli.send import DEFAULT_TIMEOUT, Output, hpack_encoder, send
 from h2wire.cli.tls import listener_context, upstream_context
 
 _LIST_SIZE_HELP = (
@@ -89,7 +103,77 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --upstream-tls: do not verify the server's certificate")  # fmt: skip
     p.add_argument("--max-header-list-size", type=int, default=DEFAULT_MAX_HEADER_LIST_SIZE,
                    metavar="N", help=_LIST_SIZE_HELP)  # fmt: skip
+    s = commands.add_parser("send", help="send frames, valid or not, to a server and show "
+                            "every frame both ways",
+                            description="Connect to TARGET (h2c with prior knowledge, or TLS "
+                            "with ALPN h2), send the client preface and what the JSON lines "
+                            "of FILE say (frames of decode --json, raw frames, header blocks, "
+                            "octets, waits), acknowledge the server's SETTINGS and PINGs, and "
+                            "show every frame sent and received.  The input is checked whole "
+                            "before connecting.  Exit status 0 when the server signalled no "
+                            "error, 1 when it did (GOAWAY or RST_STREAM with an error code, "
+                            "an invalid frame, a close without GOAWAY), 2 for bad input or "
+                            "no connection.")  # fmt: skip
+    s.add_argument("target", type=host_port, metavar="TARGET", help="the server, HOST:PORT")
+    s.add_argument("file", nargs="?", default="-", help="JSON lines, or - for standard input")
+    s.add_argument("--tls", action="store_true",
+                   help="connect with TLS (ALPN h2), verifying the server's certificate "
+                        "against the system's trust store")  # fmt: skip
+    s.add_argument("--ca", metavar="FILE",
+                   help="with --tls: verify against these CA certificates (PEM)")  # fmt: skip
+    s.add_argument("--insecure", action="store_true",
+                   help="with --tls: do not verify the server's certificate")  # fmt: skip
+    s.add_argument("--json", action="store_true", help="JSON lines, one per frame and event")
+    s.add_argument("--no-preface", action="store_true",
+                   help="send no preface and SETTINGS of its own, nor wait for the server's: "
+                        "the input says everything (a broken preface, for instance)")  # fmt: skip
+    s.add_argument("--no-auto-ack", action="store_true",
+                   help="do not acknowledge the server's SETTINGS and PINGs")  # fmt: skip
+    s.add_argument("--no-auto-window", action="store_true",
+                   help="do not give back the flow-control windows the server's DATA "
+                        "uses")  # fmt: skip
+    s.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="the longest the connection and each wait may take "
+                        f"(default {DEFAULT_TIMEOUT:g})")  # fmt: skip
+    s.add_argument("--max-header-list-size", type=int, default=DEFAULT_MAX_HEADER_LIST_SIZE,
+                   metavar="N", help=_LIST_SIZE_HELP)  # fmt: skip
     return parser
+
+
+def _check_send_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if (args.ca is not None or args.insecure) and not args.tls:
+        parser.error("--ca and --insecure need --tls")
+    if args.ca is not None and args.insecure:
+        parser.error("--ca and --insecure exclude each other")
+    if not args.timeout > 0:
+        parser.error("--timeout must be more than 0")
+
+
+def _send(args: argparse.Namespace, colour: bool) -> int:
+    """Read and check the input, then run the exchange."""
+    if args.file == "-":
+        actions = read_records(sys.stdin)
+    else:
+        with open(args.file) as lines:
+            actions = read_records(lines)
+    headers = [number for number, action in actions if isinstance(action, SendHeaders)]
+    if headers and hpack_encoder() is None:
+        raise RecordError(headers[0], f"headers records need hpack: {HPACK_MISSING}")
+    tls = upstream_context(args.ca, args.insecure) if args.tls else None
+    output = Output(sys.stdout, args.json, colour)
+    return asyncio.run(
+        send(
+            args.target,
+            actions,
+            output,
+            tls=tls,
+            preface=not args.no_preface,
+            auto_ack=not args.no_auto_ack,
+            auto_window=not args.no_auto_window,
+            timeout=args.timeout,
+            max_header_list_size=args.max_header_list_size,
+        )
+    )
 
 
 def _check_proxy_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -124,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "proxy":
         _check_proxy_options(parser, args)
+    elif args.command == "send":
+        _check_send_options(parser, args)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     try:
         if args.command == "decode":
@@ -137,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                 return encode(sys.stdin, sys.stdout.buffer)
             with open(args.file) as lines:
                 return encode(lines, sys.stdout.buffer)
+        if args.command == "send":
+            return _send(args, colour)
         asyncio.run(_proxy(args, Log(sys.stdout, args.json, colour)))
         return 0
     except BrokenPipeError:  # output closed early, as by `| head`
@@ -156,5 +244,6 @@ __all__ = [
     "frame_record",
     "host_port",
     "main",
+    "send",
     "serve_proxy",
 ]

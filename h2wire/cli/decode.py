@@ -6,9 +6,12 @@ SETTINGS).  Frames are checked against ``max_frame_size`` and header blocks
 decoded with a ``header_table_size`` table limit: the receiver's settings,
 which a one-direction stream does not carry.
 
-Exit status: 0 for a clean stream; 1 after a framing error (decoding stops at
-the first), a header block that did not decode (decoding goes on, the later
-blocks marked undecodable) or input that ended inside a frame.
+Decoding goes on after a bad frame, which is shown raw with its error, as
+long as the stream stays framed (see :mod:`h2wire.cli.watch`).
+
+Exit status: 0 for a clean stream; 1 when any error was shown: a frame that
+breaks a rule, a header block that did not decode (the direction's later
+blocks are then marked undecodable), input that ended inside a frame.
 """
 
 from __future__ import annotations
@@ -60,8 +63,7 @@ def decode(
             out.write("".join(line + "\n" for line in event_lines(event, colour)))
         if isinstance(event, Problem):
             status = 1
-            break  # a stream error too: this command stops at the first
-        if isinstance(event, Seen) and event.block is not None:
+        elif isinstance(event, Seen) and event.block is not None:
             if event.block.error is not None:
                 status = 1
             elif event.block.reason == HPACK_MISSING and not hinted:

@@ -1,39 +1,54 @@
-"""``h2wire encode``: write the bytes of ``decode --json`` records."""
+"""``h2wire encode``: write the octets of ``decode --json`` records.
+
+Every record that holds octets is written: frames (from their ``fields``),
+the preface, frames that broke a rule (from their ``raw`` form), cut frames
+and ``bytes_hex``; hand-written ``raw`` and ``bytes_hex`` records too (see
+:mod:`h2wire.cli.records`).  So ``decode --json | encode`` gives back the
+decoded octets exactly, bad frames included, unless decoding stopped before
+the end of the input (a wrong preface, a frame too large to hold), and but
+for the reserved bit of valid frames (RFC 9113 §4.1 says to send it as zero).
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import IO
 
-from h2wire.cli.render import frame_from_record
-from h2wire.decoder import CLIENT_PREFACE
-from h2wire.errors import FrameError
+from h2wire.cli.records import (
+    Octets,
+    RecordError,
+    SendFrame,
+    SendRaw,
+    parse_record,
+)
+
+# What encode writes: the octets of decode's records, and raw ones.
+_KINDS = frozenset(("preface", "fields", "raw", "bytes_hex"))
 
 
 def encode(lines: IO[str], out: IO[bytes]) -> int:
-    """Write the bytes of each ``decode --json`` line; 1 for a record it cannot use."""
+    """Write the octets of each line; at a line it cannot use, say which on
+    standard error, write what came before, and return 1."""
     parts: list[bytes] = []
+    status = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        record = json.loads(line)
-        if record.get("preface"):
-            parts.append(CLIENT_PREFACE)
-            continue
-        if "error" in record or record.get("ignored"):
-            what = "an error" if "error" in record else "an ignored frame, not kept"
-            sys.stderr.write(f"line {number}: the decoded stream had {what} here; stopping\n")
-            out.write(b"".join(parts))
-            return 1
         try:
-            parts.append(frame_from_record(record).serialize())
-        except (FrameError, ValueError, KeyError, TypeError) as error:
-            sys.stderr.write(f"line {number}: cannot build a frame: {error}\n")
-            out.write(b"".join(parts))
-            return 1
+            action = parse_record(line, number, _KINDS)
+        except RecordError as error:
+            sys.stderr.write(f"h2wire encode: {error}\n")
+            status = 1
+            break
+        if isinstance(action, Octets):
+            parts.append(action.data)
+        elif isinstance(action, SendFrame):
+            parts.append(action.frame.serialize())
+        elif isinstance(action, SendRaw):
+            parts.append(action.raw.serialize())
+        # else: a record that carries no octets (None): nothing to write
     out.write(b"".join(parts))
-    return 0
+    return status
 
 
 __all__ = ["encode"]

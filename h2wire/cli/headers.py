@@ -26,6 +26,15 @@ What the decoder accepts, per RFC 7541:
   block as soon as it passes that, so memory stays bounded whatever the block
   expands to.
 
+Decoding is the command's largest cost per request (hpack is pure Python), and
+much traffic repeats its header blocks octet for octet (a block made only of
+references to the table, such as a client's requests for the same resource).
+So a block that left the HPACK table as it found it is kept with its fields,
+and the same octets decode to the same fields without hpack as long as the
+table stays as it is; any block that changes the table, and any change of the
+table size limit, forgets them all.  Only small blocks with few fields are
+kept, a few dozen at most, so the memory this takes stays small.
+
 A block that fails to decode breaks the HPACK state: its table updates are
 lost, so every later block of the direction is undecodable.  The failing
 block's :class:`BlockFields` carries the error (COMPRESSION_ERROR, RFC 9113
@@ -57,6 +66,18 @@ _UNPRINTABLE: Final = re.compile(r"[\x00-\x1f\x7f]")
 # An object's repr with its address, which some hpack messages end with
 # ("... from <memory at 0x7f...>"): it would make the reason differ every run.
 _ADDRESS: Final = re.compile(r"( from)? <[^<>]* at 0x[0-9a-fA-F]+>")
+# The blocks kept with their fields: how many, and how large (the block, and
+# its fields' octets).
+_KEPT_BLOCKS: Final = 32
+_KEPT_BLOCK_SIZE: Final = 1024
+_KEPT_FIELDS_SIZE: Final = 4096
+
+
+class _HpackTable(Protocol):
+    """The part of ``hpack``'s header table this module looks at."""
+
+    dynamic_entries: Sequence[tuple[bytes, bytes]]
+    maxsize: int
 
 
 class _HpackDecoder(Protocol):
@@ -64,6 +85,7 @@ class _HpackDecoder(Protocol):
 
     max_header_list_size: int
     max_allowed_table_size: int
+    header_table: _HpackTable
 
     def decode(self, data: bytes, raw: bool) -> Iterable[Sequence[bytes]]: ...
 
@@ -99,6 +121,8 @@ def field_text(octets: bytes) -> str:
     """A field name or value as one line of text: UTF-8, with other octets and
     control characters as ``\\xNN``."""
     text = octets.decode("utf-8", "backslashreplace")
+    if text.isprintable():  # the common case, without a regular expression
+        return text
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
@@ -147,6 +171,8 @@ class HeaderBlocks:
         # SETTINGS_HEADER_TABLE_SIZE of each SETTINGS frame the receiver sent and
         # the sender has not acknowledged yet, oldest first (-1: not in that frame).
         self._unacked: list[int] = []
+        # Blocks that left the table as it is now, with their fields.
+        self._kept: dict[bytes, list[tuple[str, str]]] = {}
 
     @property
     def decoding(self) -> bool:
@@ -169,6 +195,7 @@ class HeaderBlocks:
         value = self._unacked.pop(0)
         if value >= 0 and self._decoder is not None:
             self._decoder.max_allowed_table_size = value
+            self._kept.clear()  # a smaller limit can make a kept block fail
 
     def lose(self, reason: str) -> None:
         """The HPACK state is lost (a header block frame could not be read)."""
@@ -198,25 +225,56 @@ class HeaderBlocks:
         hpack = self._hpack
         if self._lost or decoder is None or hpack is None:
             return BlockFields(stream_id, None, self._lost)
+        kept = self._kept.get(block)
+        if kept is not None:
+            return BlockFields(stream_id, kept)
+        table = decoder.header_table
+        entries = table.dynamic_entries
+        count, newest, size = len(entries), entries[0] if entries else None, table.maxsize
         try:
             pairs = decoder.decode(block, raw=True)
         except hpack.error as failure:
             if isinstance(failure, hpack.oversized):
                 code = ErrorCode.ENHANCE_YOUR_CALM
+                token = "max_header_list_size"
                 reason = (
                     f"its fields exceed max_header_list_size ({self.max_header_list_size} "
                     "octets); decoding stopped"
                 )
             else:
                 code = ErrorCode.COMPRESSION_ERROR
+                token = "hpack"
                 reason = _ADDRESS.sub("", str(failure)) or type(failure).__name__
             message = f"header block of stream {stream_id} not decoded: {reason}"
             error = FrameError(
-                code, message, scope=Scope.CONNECTION, stream_id=stream_id, field="header_block"
+                code,
+                message,
+                scope=Scope.CONNECTION,
+                stream_id=stream_id,
+                field="header_block",
+                token=token,
             )
             self._lost = f"the HPACK state was lost at the header block of stream {stream_id}"
             return BlockFields(stream_id, None, reason, error)
-        return BlockFields(stream_id, [(field_text(n), field_text(v)) for n, v in pairs])
+        fields = [(field_text(n), field_text(v)) for n, v in pairs]
+        # The table is as it was if no entry was added (an addition makes a new
+        # newest entry), none evicted and its size kept.
+        entries = table.dynamic_entries
+        if (
+            len(entries) == count
+            and table.maxsize == size
+            and (entries[0] if entries else None) is newest
+        ):
+            if (
+                len(block) <= _KEPT_BLOCK_SIZE
+                and sum(len(n) + len(v) for n, v in fields) <= _KEPT_FIELDS_SIZE
+            ):
+                if len(self._kept) >= _KEPT_BLOCKS:
+                    del self._kept[next(iter(self._kept))]  # the oldest
+                self._kept[block] = fields
+        else:
+            self._kept.clear()
+        return BlockFields(stream_id, fields)
 
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""How the h2wire command shows what it decoded: text lines or JSON records; and
-the way back, from a JSON record to a frame (``encode``).
+"""How the h2wire command shows what it decoded: text lines or JSON records (the
+way back, from a JSON record to octets, is :mod:`h2wire.cli.records`).
 
 Text: one line per frame, in fixed columns that line up whatever the frame
 (``OFFSET_WIDTH`` and the others): offset, type, stream, length, the flags octet in hex with
@@ -7,7 +7,10 @@ the names of its bits (undefined bits as one hex value after them), and the
 frame's key fields; numbers are shown as ``nghttp -v`` shows them (weights
 1..256, codes with their value: ``CANCEL(0x08)``).  A header block's fields
 follow the frame that ends it, one ``name: value`` line each; errors are one
-line, ``error at byte N: CODE(0xNN) (scope) reason``.
+line, ``error at byte N: CODE(0xNN) (scope) reason``.  A frame that breaks a
+rule is shown raw in the same columns (its header's fields, and ``raw`` with a
+look at its payload), its error on the next line; a frame the input ends
+inside, with the octets that arrived of the Length its header announced.
 
 JSON: one record per line, :func:`frame_record`'s: ``offset``, ``type``,
 ``type_code``, ``flags`` (names; undefined bits as one hex string),
@@ -16,19 +19,21 @@ and ``fields`` (every dataclass field of the frame, bytes as hex); the frame
 that ends a header block also has ``headers``, a list of ``[name, value]``
 pairs (None, with ``headers_missing`` saying why, when the block was not
 decoded, and ``headers_error``, an error record, when decoding it failed).
-Errors are :func:`error_record`'s; the preface is ``{"offset": 0, "preface":
-true}``; an ignored frame is ``{"offset", "ignored": true, "type", "type_code",
-"stream_id", "length"}``.
+Errors are :func:`error_record`'s, with ``raw`` (:func:`raw_record`) for the
+frame that broke the rule, ``missing`` and ``bytes_hex`` (octets that make no
+frame header) for input that ended inside a frame, and ``stopped`` when
+decoding stopped there; the preface is ``{"offset": 0, "preface": true}``; an
+ignored frame is ``{"offset", "ignored": true, "type", "type_code",
+"stream_id", "length", "message", "raw"}``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Final
 
 from h2wire.cli.headers import HPACK_MISSING, BlockFields
-from h2wire.cli.watch import Event, Preface, Problem, Seen
+from h2wire.cli.watch import Event, Ignored, Preface, Problem, Seen
 from h2wire.codes import error_code_name, frame_type_name, setting_name
 from h2wire.errors import FrameError, Scope
 from h2wire.frames import (
@@ -44,6 +49,7 @@ from h2wire.frames import (
     PriorityFrame,
     PriorityUpdateFrame,
     PushPromiseFrame,
+    RawFrame,
     RstStreamFrame,
     SettingsFrame,
     StreamDependency,
@@ -51,9 +57,6 @@ from h2wire.frames import (
     WindowUpdateFrame,
 )
 
-_BYTES_FIELDS: Final = frozenset(
-    ("data", "padding", "opaque_data", "debug_data", "origin", "field_value", "payload")
-)
 _COLOURS: Final = {
     "DATA": "32", "HEADERS": "36", "CONTINUATION": "36", "SETTINGS": "33", "PING": "35",
     "GOAWAY": "31", "RST_STREAM": "31", "WINDOW_UPDATE": "34", "error": "1;31",
@@ -70,6 +73,9 @@ INDENT: Final = " " * (OFFSET_WIDTH + 2)
 
 # flags_width()'s result for a number of registered frame types.
 _flags_widths: dict[int, int] = {}
+# The flags column of each (type, flags octet) seen, padded to flags_width(),
+# for the registered frame types of the moment (their count is the key).
+_flags_columns: dict[tuple[int, int, int], str] = {}
 
 
 def flag_names(frame_type: int, flags: int) -> list[str]:
@@ -114,8 +120,8 @@ def code_text(value: int) -> str:
 def preview(data: bytes, size: int = 16) -> str:
     """A short look at a payload: printable ASCII as text, anything else as hex."""
     head = data[:size]
-    if head and all(32 <= b < 127 for b in head):
-        text = head.decode("ascii")
+    # (ASCII text is printable exactly when it is 0x20..0x7e.)
+    if head and head.isascii() and (text := head.decode("ascii")).isprintable():
         return repr(text + ("…" if len(data) > size else ""))
     return head.hex(" ") + (" …" if len(data) > size else "")
 
@@ -179,13 +185,48 @@ def _columns(offset: int, name: str, stream_id: int, length: int, colour: bool) 
     )
 
 
+def _flags_column(frame_type: int, flags: int) -> str:
+    # (A proxy prints the same few combinations all day: they are kept.)
+    key = (frame_type, flags, len(FRAME_TYPES))
+    column = _flags_columns.get(key)
+    if column is None:
+        column = f"{flags_text(frame_type, flags):<{flags_width()}}  "
+        if len(_flags_columns) > 4096:
+            _flags_columns.clear()
+        _flags_columns[key] = column
+    return column
+
+
 def text_line(offset: int, frame: Frame, colour: bool) -> str:
     """The frame's line: offset, type, stream, length, flags, details."""
-    name = frame_type_name(frame.type)
-    flags = flags_text(frame.type, frame.flags)
+    frame_type = frame.type
     line = (
-        _columns(offset, name, frame.stream_id, frame.length, colour)
-        + f"{flags:<{flags_width()}}  {details(frame)}"
+        _columns(offset, frame_type_name(frame_type), frame.stream_id, frame.length, colour)
+        + _flags_column(frame_type, frame.flags)
+        + details(frame)
+    )
+    return line.rstrip()
+
+
+def raw_details(raw: RawFrame) -> str:
+    """What a raw frame holds: ``raw``, its reserved bit if set, how much of an
+    announced payload arrived if not all of it, and a look at the payload."""
+    text = "raw"
+    if raw.reserved_bit:
+        text += " reserved_bit"
+    arrived = len(raw.payload)
+    if arrived != raw.length:
+        text += f" {arrived} of {raw.length} octets"
+    return f"{text}  {preview(raw.payload)}" if raw.payload else text
+
+
+def raw_line(offset: int, raw: RawFrame, colour: bool) -> str:
+    """A raw frame's line, in the columns of :func:`text_line`."""
+    frame_type = raw.frame_type
+    line = (
+        _columns(offset, frame_type_name(frame_type), raw.stream_id, raw.length, colour)
+        + _flags_column(frame_type, raw.flags)
+        + raw_details(raw)
     )
     return line.rstrip()
 
@@ -225,13 +266,14 @@ def event_lines(event: Event, colour: bool) -> list[str]:
                 lines.append(error_line(event.offset, block.error, colour))
         return lines
     if isinstance(event, Problem):
-        return [error_line(event.offset, event.error, colour)]
+        raw = event.raw
+        line = error_line(event.offset, event.error, colour)
+        return [line] if raw is None else [raw_line(event.offset, raw, colour), line]
     if isinstance(event, Preface):
         return [f"{0:>{OFFSET_WIDTH}}  {'PREFACE':<{TYPE_WIDTH}} client connection preface"]
-    name = frame_type_name(event.frame_type)
     return [
-        _columns(event.offset, name, event.stream_id, event.length, colour)
-        + "ignored: malformed, and its RFC says to ignore such a frame"
+        raw_line(event.offset, event.raw, colour),
+        f"{INDENT}ignored: {event.error} (malformed, and its RFC says to ignore such a frame)",
     ]
 
 
@@ -267,6 +309,18 @@ def frame_record(offset: int, frame: Frame) -> dict[str, object]:
     }
 
 
+def raw_record(raw: RawFrame) -> dict[str, object]:
+    """A raw frame's fields, as JSON-ready values (the payload as hex)."""
+    return {
+        "frame_type": raw.frame_type,
+        "flags": raw.flags,
+        "stream_id": raw.stream_id,
+        "payload": raw.payload.hex(),
+        "reserved_bit": raw.reserved_bit,
+        "length_field": raw.length_field,
+    }
+
+
 def error_record(offset: int, error: FrameError) -> dict[str, object]:
     return {
         "offset": offset,
@@ -275,6 +329,7 @@ def error_record(offset: int, error: FrameError) -> dict[str, object]:
         "scope": error.scope.value,
         "stream_id": error.stream_id,
         "field": error.field,
+        "token": error.token,
         "message": str(error),
     }
 
@@ -294,45 +349,32 @@ def event_records(event: Event) -> list[dict[str, object]]:
         return [record]
     if isinstance(event, Problem):
         record = error_record(event.offset, event.error)
+        if event.raw is not None:
+            record["raw"] = raw_record(event.raw)
         if event.missing:
             record["missing"] = event.missing
+        if event.partial:
+            record["bytes_hex"] = event.partial.hex()
+        if event.fatal:
+            record["stopped"] = True
         return [record]
     if isinstance(event, Preface):
         return [{"offset": 0, "preface": True}]
-    return [
-        {
-            "offset": event.offset,
-            "ignored": True,
-            "type": frame_type_name(event.frame_type),
-            "type_code": event.frame_type,
-            "stream_id": event.stream_id,
-            "length": event.length,
-        }
-    ]
+    return [ignored_record(event)]
 
 
-def frame_from_record(record: dict[str, object]) -> Frame:
-    """Rebuild a frame from a ``decode --json`` record (through its constructor)."""
-    type_code = record["type_code"]
-    fields = record["fields"]
-    if not isinstance(type_code, int) or not isinstance(fields, dict):
-        raise ValueError("a frame record needs type_code and fields")
-    kwargs: dict[str, object] = {}
-    for name, value in fields.items():
-        if name in _BYTES_FIELDS and isinstance(value, str):
-            kwargs[name] = bytes.fromhex(value)
-        elif name == "priority" and isinstance(value, dict):
-            kwargs[name] = StreamDependency(
-                int(value["depends_on"]), int(value["weight"]), bool(value["exclusive"])
-            )
-        elif name == "settings" and isinstance(value, list):
-            kwargs[name] = [(int(i), int(v)) for i, v in value]
-        elif name == "origins" and isinstance(value, list):
-            kwargs[name] = [bytes.fromhex(origin) for origin in value]
-        else:
-            kwargs[name] = value
-    factory: Callable[..., Frame] = FRAME_TYPES.get(type_code, UnknownFrame)
-    return factory(**kwargs)
+def ignored_record(event: Ignored) -> dict[str, object]:
+    raw = event.raw
+    return {
+        "offset": event.offset,
+        "ignored": True,
+        "type": frame_type_name(raw.frame_type),
+        "type_code": raw.frame_type,
+        "stream_id": raw.stream_id,
+        "length": raw.length,
+        "message": str(event.error),
+        "raw": raw_record(raw),
+    }
 
 
 __all__ = [
@@ -345,7 +387,9 @@ __all__ = [
     "flag_names",
     "flags_text",
     "flags_width",
-    "frame_from_record",
     "frame_record",
+    "raw_details",
+    "raw_line",
+    "raw_record",
     "text_line",
 ]

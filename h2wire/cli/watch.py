@@ -1,33 +1,38 @@
-"""One direction of an HTTP/2 connection, watched: what ``decode`` and ``proxy``
-print, as events with the offset of each frame.
+"""One direction of an HTTP/2 connection, watched: what ``decode``, ``proxy`` and
+``send`` print, as events with the offset of each frame.
 
 A :class:`Watcher` takes the octets of one direction in chunks of any size and
 returns, in order:
 
 * :class:`Preface`: the client connection preface (client side only);
-* :class:`Seen`: a frame and the offset where it began (counted from the
+* :class:`Seen`: a valid frame and the offset where it began (counted from the
   first octet of the direction, the preface included); on the frame that ends
   a header block, the block's fields (:mod:`h2wire.cli.headers`);
-* :class:`Ignored`: a malformed extension frame that its RFC says to ignore
-  (the :class:`~h2wire.FrameDecoder` drops it);
-* :class:`Problem`: a framing error, a header block that failed to decode, or
-  input that ended inside a frame.  A connection error (``fatal``) ends the
-  watching of the direction; a stream error does not.
+* :class:`Ignored`: a malformed extension frame that its RFC says to ignore,
+  raw, with the reason;
+* :class:`Problem`: a frame that breaks a rule, raw, with its error; a header
+  block that failed to decode (on its :class:`Seen`); input that ended inside
+  a frame (raw, with what arrived and the octets missing), inside the preface
+  or inside a header block.
 
-Frames are checked by a :class:`~h2wire.FrameDecoder` with the RFC's rules:
-the preface and the SETTINGS that must follow it, and the frame size limit,
-16,384 octets until the receiver's SETTINGS_MAX_FRAME_SIZE applies.  The
-receiver's SETTINGS travel the other way, so the watcher of the other direction
-reports them (:meth:`Watcher.settings_sent`, called for each SETTINGS frame it
-sees when the two are paired with :func:`pair`); they apply from the sender's
-ACK on (RFC 9113 §6.5.3), to the frame size and to the HPACK table size alike.
+The watcher reads with a lenient :class:`~h2wire.FrameDecoder`, one
+``receive()`` per chunk, which gives every frame, valid or not, with its
+offset: decoding goes on after a bad frame whatever its error's scope, since
+every frame's length is in its header.  It stops only where the decoder must
+(a wrong client preface, a frame larger than the decoder may hold): that
+Problem is ``fatal``, and the rest of the direction is not decoded.
 
-The watcher feeds its decoder one frame at a time, cutting the input at frame
-boundaries (it reads each 9-octet header for the length): so each frame, and
-each error, is known with its own offset, including after a frame rejected
-with a stream error or dropped as ignored.  The decoder still sees each header
-before the body, so the checks made at the header (size, preface) report
-without waiting for the body.
+Frames are checked with the RFC's rules: the preface and the SETTINGS that must
+follow it, and the frame size limit, 16,384 octets until the receiver's
+SETTINGS_MAX_FRAME_SIZE applies.  The receiver's SETTINGS travel the other way,
+so the watcher of the other direction reports them (:meth:`Watcher.settings_sent`,
+called for each SETTINGS frame it sees when the two are paired with
+:func:`pair`); they apply from the sender's ACK on (RFC 9113 §6.5.3), to the
+frame size and to the HPACK table size alike, in the same chunk too.
+
+A header block frame that is not valid (a HEADERS frame on stream 0, one that
+interrupts another block) may have changed the sender's HPACK table in ways the
+watcher cannot follow: the direction's later blocks are then shown undecoded.
 """
 
 from __future__ import annotations
@@ -36,12 +41,15 @@ from typing import Final
 
 from h2wire.cli.headers import BlockFields, HeaderBlocks
 from h2wire.codes import CONTINUATION, HEADERS, PUSH_PROMISE, ErrorCode
-from h2wire.decoder import CLIENT_PREFACE, FrameDecoder
+from h2wire.decoder import CLIENT_PREFACE, FrameDecoder, Received
 from h2wire.errors import FrameError, IncompleteFrameError, Scope
-from h2wire.frames import Frame, SettingsFrame
-from h2wire.wire import DEFAULT_MAX_FRAME_SIZE, HEADER_SIZE, read_header
+from h2wire.frames import Frame, RawFrame, SettingsFrame
+from h2wire.wire import DEFAULT_MAX_FRAME_SIZE, HEADER_SIZE
 
 _BLOCK_TYPES: Final = (HEADERS, PUSH_PROMISE, CONTINUATION)
+# The decoder's tokens for a preface that is wrong, or cut short at the end.
+_WRONG_PREFACE: Final = "preface"
+_CUT_PREFACE: Final = "preface_truncated"
 
 
 class Preface:
@@ -61,24 +69,42 @@ class Seen:
 
 
 class Ignored:
-    """A malformed frame that its RFC says to ignore, from its header."""
+    """A malformed frame that its RFC says to ignore (``error`` says why)."""
 
-    def __init__(self, offset: int, frame_type: int, stream_id: int, length: int) -> None:
+    def __init__(self, offset: int, raw: RawFrame, error: FrameError) -> None:
         self.offset = offset
-        self.frame_type = frame_type
-        self.stream_id = stream_id
-        self.length = length
+        self.raw = raw
+        self.error = error
 
 
 class Problem:
-    """An error at ``offset``.  ``fatal``: the direction is no longer decoded.
-    ``missing``: for input that ended inside a frame, the octets it lacked."""
+    """An error at ``offset``.
 
-    def __init__(self, offset: int, error: FrameError, fatal: bool, missing: int = 0) -> None:
+    ``raw``: the frame that broke the rule, as it arrived (for input that
+    ended inside a frame, the octets that arrived, its Length field as
+    announced); None when there is no whole frame header.  ``fatal``: decoding
+    stopped here, before the end of the input (a wrong preface, a frame too
+    large to hold).  ``missing``: for input that ended inside a frame, the
+    octets it lacked.  ``partial``: octets that arrived but make no frame
+    header (a cut header, a cut preface).
+    """
+
+    def __init__(
+        self,
+        offset: int,
+        error: FrameError,
+        raw: RawFrame | None = None,
+        *,
+        fatal: bool = False,
+        missing: int = 0,
+        partial: bytes = b"",
+    ) -> None:
         self.offset = offset
         self.error = error
+        self.raw = raw
         self.fatal = fatal
         self.missing = missing
+        self.partial = partial
 
 
 Event = Preface | Seen | Ignored | Problem
@@ -101,26 +127,23 @@ class Watcher:
         max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
         headers: HeaderBlocks | None = None,
     ) -> None:
-        self._decoder: FrameDecoder | None = FrameDecoder(max_frame_size, client_preface=client)
+        self._decoder: FrameDecoder | None = FrameDecoder(
+            max_frame_size, client_preface=client, lenient=True
+        )
         self.headers = headers if headers is not None else HeaderBlocks()
         #: The watcher of the other direction of the connection, if any.
         self.peer: Watcher | None = None
-        self._fed = 0  # octets given to the decoder
-        self._in_preface = client
-        # The frame being received (or the preface): where it begins, where it
-        # ends (-1 until its header is complete), its header's octets while
-        # the header is incomplete, and the header's type and stream.
-        self._start = 0
-        self._end = len(CLIENT_PREFACE) if client else -1
-        self._header = b""
-        self._type = -1
-        self._stream_id = 0
-        self._ignored = 0
+        self._fed = 0  # octets fed so far
+        self._preface_pending = client
+        # The last octets fed (at most a frame header's worth minus one): what
+        # arrived of a frame header the input ends inside.
+        self._tail = b""
 
     @property
     def decoding(self) -> bool:
-        """False after a connection error or :meth:`close`."""
-        return self._decoder is not None
+        """False once decoding stopped (a fatal Problem) or after :meth:`close`."""
+        decoder = self._decoder
+        return decoder is not None and decoder.failure is None
 
     def settings_sent(self, frame: SettingsFrame) -> None:
         """The receiver of this direction sent ``frame`` (a SETTINGS, not an ACK)."""
@@ -130,52 +153,23 @@ class Watcher:
 
     def feed(self, data: bytes) -> list[Event]:
         """The events of the next octets of the direction."""
-        events: list[Event] = []
         decoder = self._decoder
-        if decoder is None:
-            return events
-        pos = 0
-        end = len(data)
-        while pos < end:
-            if self._end < 0:
-                missing = HEADER_SIZE - len(self._header)
-                if end - pos < missing:
-                    self._header += data[pos:]
-                    stop = end
-                else:
-                    if self._header:
-                        header, at = self._header + data[pos : pos + missing], 0
-                    else:
-                        header, at = data, pos
-                    length, self._type, _, self._stream_id = read_header(header, at)
-                    self._header = b""
-                    self._end = self._start + HEADER_SIZE + length
-                    stop = min(end, pos + self._end - self._fed)
-            else:
-                stop = min(end, pos + self._end - self._fed)
-            # (Each turn takes at least one octet, so the loop always ends; the
-            # frame's end lies after its header's first octet, so this changes
-            # nothing but that.)
-            stop = max(stop, pos + 1)
-            piece = data if pos == 0 and stop == end else data[pos:stop]
-            self._fed += stop - pos
-            pos = stop
-            try:
-                frames = decoder.feed(piece)
-            except FrameError as error:
-                if error.scope is Scope.CONNECTION:
-                    events.append(Problem(decoder.offset, error, True))
-                    self._decoder = None
-                    return events
-                # A stream error: the decoder skips this frame and goes on.
-                events.append(Problem(self._start, error, False))
-                if self._type in _BLOCK_TYPES:
-                    self.headers.lose(
-                        f"the HPACK state was lost with the frame at offset {self._start}"
-                    )
-                frames = []
-            if self._fed == self._end:
-                self._frame_done(decoder, frames, events)
+        if decoder is None or decoder.failure is not None:
+            return []
+        self._fed += len(data)
+        if len(data) >= HEADER_SIZE - 1:
+            self._tail = data[1 - HEADER_SIZE :]
+        else:
+            self._tail = (self._tail + data)[1 - HEADER_SIZE :]
+        events: list[Event] = []
+        items = decoder.receive(data)
+        if self._preface_pending and self._fed >= len(CLIENT_PREFACE):
+            failure = decoder.failure
+            if failure is None or failure.token != _WRONG_PREFACE:
+                self._preface_pending = False
+                events.append(Preface())
+        for item in items:
+            self._take(item, events, decoder)
         return events
 
     def close(self) -> list[Event]:
@@ -185,35 +179,18 @@ class Watcher:
         if decoder is None:
             return []
         self._decoder = None
-        try:
-            decoder.close()  # no frame is buffered: each was returned when complete
-        except IncompleteFrameError as cut:  # (its own name: mypyc gives a name one type)
-            needed = cut.needed
-            arrived = self._fed - decoder.offset
-            what = "a frame header" if needed == HEADER_SIZE else "a frame"
-            incomplete = FrameError(
-                ErrorCode.FRAME_SIZE_ERROR,
-                f"the input ended inside {what}: {arrived} of its {needed} octets "
-                f"arrived, {needed - arrived} missing",
-                scope=Scope.CONNECTION,
-                stream_id=self._stream_id if self._end >= 0 else 0,
-                field="length",
-            )
-            return [Problem(decoder.offset, incomplete, True, needed - arrived)]
-        except FrameError as error:
-            return [Problem(decoder.offset, error, True)]
-        return []
+        if decoder.failure is not None:
+            return []  # decoding had stopped: nothing more to say
+        events: list[Event] = []
+        for item in decoder.receive(b"", end=True):
+            self._take(item, events, None)
+        return events
 
-    def _frame_done(self, decoder: FrameDecoder, frames: list[Frame], events: list[Event]) -> None:
-        start = self._start
-        self._start = self._end
-        self._end = -1
-        if self._in_preface:
-            self._in_preface = False
-            events.append(Preface())
-            return
-        if frames:  # one frame at most: the decoder was fed this frame only
-            frame = frames[0]
+    def _take(self, item: Received, events: list[Event], decoder: FrameDecoder | None) -> None:
+        """Turn one item of the decoder into an event (``decoder``: the decoder,
+        while the input goes on; None at its end)."""
+        frame = item.frame
+        if frame is not None:
             block = None
             if isinstance(frame, SettingsFrame):
                 if frame.ack:
@@ -222,12 +199,39 @@ class Watcher:
                     self.peer.settings_sent(frame)
             elif frame.type in _BLOCK_TYPES:
                 block = self.headers.add(frame)
-            events.append(Seen(start, frame, block))
-        elif decoder.ignored_frames != self._ignored:
-            self._ignored = decoder.ignored_frames
-            length = self._start - start - HEADER_SIZE
-            events.append(Ignored(start, self._type, self._stream_id, length))
-        # else: rejected with a stream error, already reported
+            events.append(Seen(item.offset, frame, block))
+            return
+        error = item.error
+        assert error is not None  # a Received item holds a frame or an error
+        raw = item.raw
+        if raw is not None and error.scope is Scope.FRAME:
+            events.append(Ignored(item.offset, raw, error))
+            return
+        if isinstance(error, IncompleteFrameError):
+            events.append(self._cut_short(item.offset, error, raw))
+            return
+        if raw is not None and raw.frame_type in _BLOCK_TYPES:
+            self.headers.lose(f"the HPACK state was lost with the frame at offset {item.offset}")
+        partial = CLIENT_PREFACE[: self._fed] if error.token == _CUT_PREFACE else b""
+        fatal = decoder is not None and decoder.failure is error
+        events.append(Problem(item.offset, error, raw, fatal=fatal, partial=partial))
+
+    def _cut_short(self, offset: int, cut: IncompleteFrameError, raw: RawFrame | None) -> Problem:
+        """The input ended inside the frame at ``offset``."""
+        needed = cut.needed
+        arrived = self._fed - offset
+        what = "a frame header" if raw is None else "a frame"
+        error = FrameError(
+            ErrorCode.FRAME_SIZE_ERROR,
+            f"the input ended inside {what}: {arrived} of its {needed} octets "
+            f"arrived, {needed - arrived} missing",
+            scope=Scope.CONNECTION,
+            stream_id=0 if raw is None else raw.stream_id,
+            field="length",
+            token="frame_truncated",
+        )
+        partial = b"" if raw is not None or not arrived else self._tail[-arrived:]
+        return Problem(offset, error, raw, missing=needed - arrived, partial=partial)
 
 
 def pair(to_server: Watcher, to_client: Watcher) -> None:
