@@ -66,6 +66,24 @@ def test_any_text_gives_an_action_or_a_record_error(text: str) -> None:
         assert str(error).startswith(f"line {error.number}: ")
 
 
+def test_json_errors_at_characters_beyond_ascii() -> None:
+    """The character is named from the line (PyPy's json message garbles it)."""
+    cases = {
+        "\ufffd" * 40: "line 1: not JSON: unexpected '\ufffd': line 1 column 1 (char 0)",
+        '{"wait": é}': "line 1: not JSON: unexpected 'é': line 1 column 10 (char 9)",
+    }
+    for line, message in cases.items():
+        with pytest.raises(records.RecordError) as error:
+            records.parse_record(line, 1)
+        assert str(error.value) == message
+    # Elsewhere json's own words, which differ between interpreters ("Expecting
+    # value" on CPython, "Unexpected ' '" on PyPy), and its position.
+    with pytest.raises(records.RecordError) as error:
+        records.parse_record("[1,", 1)
+    assert str(error.value).startswith("line 1: not JSON: ")
+    assert str(error.value).endswith(": line 1 column 4 (char 3)")
+
+
 def test_deeply_nested_json() -> None:
     line = "[" * 100_000 + "]" * 100_000
     try:

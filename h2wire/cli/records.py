@@ -178,8 +178,8 @@ def parse_record(line: str, number: int, kinds: frozenset[str] = frozenset(KINDS
     """The action of one line (None for a record that carries nothing)."""
     try:
         record = json.loads(line)
-    except ValueError as error:
-        raise RecordError(number, f"not JSON: {error}") from None
+    except json.JSONDecodeError as error:
+        raise RecordError(number, f"not JSON: {_json_problem(error, line)}") from None
     except RecursionError:
         raise RecordError(number, "not JSON this command reads: nested too deeply") from None
     if not isinstance(record, dict):
@@ -190,6 +190,16 @@ def parse_record(line: str, number: int, kinds: frozenset[str] = frozenset(KINDS
         raise RecordError(number, str(error)) from None
     except OverflowError:  # an integer far too large for its field
         raise RecordError(number, "a number is far too large for its field") from None
+
+
+def _json_problem(error: json.JSONDecodeError, line: str) -> str:
+    """json's complaint about ``line``.  Where it points at a character that is not
+    ASCII, the character is named from the line itself: PyPy 7.3.19 builds that
+    message from raw UTF-8 octets, a broken string that can even fail to format."""
+    if error.pos < len(line) and not line[error.pos].isascii():
+        where = f"line {error.lineno} column {error.colno} (char {error.pos})"
+        return f"unexpected {line[error.pos]!r}: {where}"
+    return str(error)
 
 
 def _parse(record: dict[str, object], kinds: frozenset[str]) -> Action | None:
