@@ -83,7 +83,7 @@ class Peer:
                 for item in decoder.receive(data):
                     self.items.append(item)
                     if not self.answer(item, writer):
-                        await writer.drain()
+                        await self.hang_up(reader, writer)
                         return
                 await writer.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -92,6 +92,18 @@ class Peer:
             pass
         finally:
             writer.close()
+
+    @staticmethod
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """End the connection the way a server does when it is done: its last
+        octets, then a FIN; what the client still sends is read (and dropped)
+        until the client closes too.  Closing with unread octets would make the
+        kernel answer them with a reset, which races with the FIN: the client
+        would see either, and the tests could not say which."""
+        await writer.drain()
+        writer.write_eof()
+        while await reader.read(65536):
+            pass
 
     def frames(self) -> list[h.Frame]:
         return [item.frame for item in self.items if item.frame is not None]
@@ -416,9 +428,12 @@ def test_invalid_frames_from_the_peer() -> None:
 
 
 def closing(item: h.Received, writer: asyncio.StreamWriter) -> bool:
-    """A server that closes as soon as it has the client's SETTINGS."""
-    polite(item, writer)
-    return not isinstance(item.frame, h.SettingsFrame)
+    """A server that greets, then closes as soon as it has the client's SETTINGS,
+    unacknowledged: the client, waiting for that ACK, sends none of its input
+    (acknowledged, the client's first record would race with the close)."""
+    if isinstance(item.frame, h.SettingsFrame):
+        return False
+    return polite(item, writer)
 
 
 def test_close_while_waiting_for_the_streams() -> None:
@@ -825,7 +840,9 @@ def test_connection_failures() -> None:
 
     async def no_handshake() -> None:
         # A TCP server that never speaks: the handshake cannot end.
-        server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+        # (The writers are kept: since 3.12 a writer collected closes its connection.)
+        held: list[asyncio.StreamWriter] = []
+        server = await asyncio.start_server(lambda r, w: held.append(w), "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         context = ssl.create_default_context()
         try:
@@ -833,6 +850,8 @@ def test_connection_failures() -> None:
                             tls=context, timeout=0.2)  # fmt: skip
         finally:
             server.close()
+            for writer in held:
+                writer.close()
 
     with pytest.raises(SendError, match=r"no connection to 127\.0\.0\.1:\d+ within 0\.2 s"):
         asyncio.run(no_handshake())
